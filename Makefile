@@ -1,0 +1,61 @@
+# CIS referral line. `make run` starts the service locally; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10: the one on PATH, or pyenv's.
+PYTHON310 ?= $(shell for p in python3.10 $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10) /usr/bin/python3.10; do \
+	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
+
+API_VENV := .venv/api
+BOT_VENV := .venv/bot
+API_PY := $(API_VENV)/bin/python
+BOT_PY := $(BOT_VENV)/bin/python
+PIP_QUIET := --quiet --disable-pip-version-check
+
+.PHONY: help envs run test test-api test-bot lock-api lock-bot clean
+
+help:
+	@echo "make run    build the environments, create the case store with demo data, start the service"
+	@echo "make test   run every test (PostgreSQL tests skip, saying so, when none is reachable)"
+	@echo "make envs   build the two virtual environments only"
+	@echo "make clean  remove the environments and the local case store"
+
+# Each environment is rebuilt from scratch only when its lock file changes.
+$(API_VENV)/.installed: requirements/api.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 runs on 3.10 only): install it, or pass PYTHON310=/path/to/python3.10"; exit 1; }
+	rm -rf $(API_VENV)
+	$(PYTHON310) -m venv $(API_VENV)
+	$(API_PY) -m pip install $(PIP_QUIET) --upgrade "pip<24.1"
+	$(API_PY) -m pip install $(PIP_QUIET) -r requirements/api.txt
+	touch $@
+
+$(BOT_VENV)/.installed: requirements/bot.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 runs on 3.10 only): install it, or pass PYTHON310=/path/to/python3.10"; exit 1; }
+	rm -rf $(BOT_VENV)
+	$(PYTHON310) -m venv $(BOT_VENV)
+	$(BOT_PY) -m pip install $(PIP_QUIET) --upgrade "pip<24.1"
+	$(BOT_PY) -m pip install $(PIP_QUIET) -r requirements/bot.txt
+	touch $@
+
+envs: $(API_VENV)/.installed $(BOT_VENV)/.installed
+
+run: envs
+	@bash scripts/run-local
+
+test: test-api test-bot
+
+test-api: $(API_VENV)/.installed
+	$(API_PY) -m pytest tests/api
+
+test-bot: $(BOT_VENV)/.installed
+	$(BOT_PY) -m pytest tests/bot
+
+# Refresh a lock file from its .in file (needs the package registry).
+lock-api lock-bot: lock-%:
+	rm -rf .venv/lock && $(PYTHON310) -m venv .venv/lock
+	.venv/lock/bin/pip install $(PIP_QUIET) -r requirements/$*.in
+	{ echo "# Locked from requirements/$*.in on Python 3.10 (make lock-$*)."; .venv/lock/bin/pip freeze; } > requirements/$*.txt
+	rm -rf .venv/lock
+
+clean:
+	rm -rf .venv instance

@@ -1,0 +1,59 @@
+"""The application factory: configuration, case store, blueprints, CLI."""
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, current_app, g, jsonify, request
+
+from . import config, errors, postcodes, service_definition
+from .db import make_engine, make_sessionmaker
+from .store import close_session
+
+
+def build_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(config.INSTANCE_DIR))
+    app.config.update(config.from_environment())
+    app.config.update(overrides or {})
+    logging.getLogger("intake_api").setLevel(logging.INFO)
+    _access_log(app)
+
+    definition = service_definition.load(app.config["SERVICE_DEFINITION"])
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["cis"] = {"service": definition, "engine": engine, "sessions": make_sessionmaker(engine)}
+    app.teardown_appcontext(close_session)
+    errors.register(app)
+
+    from .api import bp as api_bp
+    from .cli import register as register_cli
+
+    app.register_blueprint(api_bp)
+    register_cli(app)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"status": "ok", "service": definition.short_name})
+
+    if app.config.get("WARM_POSTCODES", True):
+        # The boroughs' own first letters, so the first caller does not wait for the load.
+        postcodes.warm("WSN")
+    return app
+
+
+def _access_log(app: Flask) -> None:
+    """One line a request: method, path (never the query string or body), status, time taken."""
+    log = logging.getLogger("intake_api.access")
+
+    @app.before_request
+    def _start():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _log(response):
+        elapsed_ms = (time.perf_counter() - g.pop("started", time.perf_counter())) * 1000
+        log.info("%s %s %s %.0fms", request.method, request.path, response.status_code, elapsed_ms)
+        return response
+
+
+def service() -> service_definition.ServiceDefinition:
+    return current_app.extensions["cis"]["service"]

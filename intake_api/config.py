@@ -1,0 +1,18 @@
+"""Configuration from the environment (names in SPEC section 3)."""
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def from_environment() -> dict:
+    return {
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'cis.sqlite3'}",
+        "INTAKE_SERVICE_TOKEN": os.environ.get("INTAKE_SERVICE_TOKEN", ""),
+        "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN", ""),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "RASA_PUBLIC_URL": os.environ.get("RASA_PUBLIC_URL", ""),
+        "SPR_STAFF_NUMBER": os.environ.get("SPR_STAFF_NUMBER", ""),
+        "SERVICE_DEFINITION": os.environ.get("SERVICE_DEFINITION") or None,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or os.environ.get("INTAKE_SERVICE_TOKEN") or os.urandom(32).hex(),
+    }

@@ -1,0 +1,174 @@
+"""The case store: SQLAlchemy 2.0 typed models. Migrations in intake_api/migrations build the schema."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .clock import now
+
+STATUSES = ("incomplete", "new", "triaged", "accepted", "declined", "redirected")
+# Staff may move a referral only along these edges.
+TRANSITIONS = {
+    "incomplete": ("triaged", "declined"),
+    "new": ("triaged",),
+    "triaged": ("accepted", "declined", "redirected"),
+    "accepted": (),
+    "declined": (),
+    "redirected": (),
+}
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Referrer(Base):
+    """A professional in the referrer directory, who proves who they are with a PIN."""
+
+    __tablename__ = "referrers"
+    __table_args__ = (UniqueConstraint("registration_body", "registration_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_body: Mapped[str] = mapped_column(String(8))
+    registration_number: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    profession: Mapped[str] = mapped_column(String(40))
+    organisation: Mapped[str] = mapped_column(String(200))
+    ods_code: Mapped[Optional[str]] = mapped_column(String(12))
+    phone: Mapped[Optional[str]] = mapped_column(String(20))
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[datetime]]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Client(Base):
+    """A person CIS has supported before (a returning client)."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nhs_number: Mapped[str] = mapped_column(String(10), unique=True)
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    episodes: Mapped[list["Episode"]] = relationship(back_populates="client", order_by="Episode.ended")
+
+
+class Episode(Base):
+    """A past CIS episode of care."""
+
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    service: Mapped[str] = mapped_column(String(40))
+    ended: Mapped[date] = mapped_column(Date)
+    client: Mapped[Client] = relationship(back_populates="episodes")
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    request_fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    service: Mapped[Optional[str]] = mapped_column(String(40), index=True)
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    conversation_id: Mapped[str] = mapped_column(String(200), index=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    out_of_hours: Mapped[bool] = mapped_column(Boolean)
+
+    referrer_kind: Mapped[str] = mapped_column(String(30))
+    referrer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("referrers.id"))
+    referrer_name: Mapped[Optional[str]] = mapped_column(String(200))
+    referrer_profession: Mapped[Optional[str]] = mapped_column(String(40))
+    referrer_registration_body: Mapped[Optional[str]] = mapped_column(String(8))
+    referrer_registration_number: Mapped[Optional[str]] = mapped_column(String(16))
+    referrer_organisation: Mapped[Optional[str]] = mapped_column(String(200))
+    referrer_relationship: Mapped[Optional[str]] = mapped_column(String(40))
+    referrer_phone: Mapped[Optional[str]] = mapped_column(String(20))
+
+    patient_given_name: Mapped[Optional[str]] = mapped_column(String(100))
+    patient_family_name: Mapped[Optional[str]] = mapped_column(String(100))
+    patient_date_of_birth: Mapped[Optional[date]] = mapped_column(Date)
+    patient_nhs_number: Mapped[Optional[str]] = mapped_column(String(10))
+    patient_address_line: Mapped[Optional[str]] = mapped_column(String(300))
+    patient_postcode: Mapped[Optional[str]] = mapped_column(String(10))
+    patient_phone: Mapped[Optional[str]] = mapped_column(String(20))
+    patient_lives_alone: Mapped[Optional[bool]] = mapped_column(Boolean)
+
+    borough_code: Mapped[Optional[str]] = mapped_column(String(9), index=True)
+    borough_name: Mapped[Optional[str]] = mapped_column(String(100))
+    routing_contacts: Mapped[list[Any]] = mapped_column(default=list)
+
+    consent: Mapped[Optional[str]] = mapped_column(String(20))
+    setting: Mapped[Optional[str]] = mapped_column(String(20))
+    expected_discharge_date: Mapped[Optional[date]] = mapped_column(Date)
+    reason: Mapped[Optional[str]] = mapped_column(Text)
+    difficulties: Mapped[list[Any]] = mapped_column(default=list)
+    goals: Mapped[list[Any]] = mapped_column(default=list)
+    risks: Mapped[list[Any]] = mapped_column(default=list)
+    mental_health_crisis: Mapped[Optional[bool]] = mapped_column(Boolean)
+    urgency: Mapped[Optional[str]] = mapped_column(String(20))
+
+    referrer: Mapped[Optional[Referrer]] = relationship()
+
+
+class DeclinedContact(Base):
+    """Someone the line had to turn away. Deliberately holds no patient identifiers."""
+
+    __tablename__ = "declined_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(String(40), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    service: Mapped[Optional[str]] = mapped_column(String(40))
+    borough_code: Mapped[Optional[str]] = mapped_column(String(9))
+    conversation_id: Mapped[Optional[str]] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=now, index=True)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[datetime]]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class StaffToken(Base):
+    """A bearer token for the staff API. Only its SHA-256 is stored."""
+
+    __tablename__ = "staff_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    staff_user: Mapped[StaffUser] = relationship()
+
+
+class AuditEntry(Base):
+    """Who did what, when. Never holds a PIN, NHS number or date of birth."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=now, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    referral_id: Mapped[Optional[int]] = mapped_column(ForeignKey("referrals.id"), index=True)
+    referrer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("referrers.id"))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

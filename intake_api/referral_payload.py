@@ -1,0 +1,128 @@
+"""A referral as the action server posts it, checked field by field and against the service rules.
+
+Returns the column values for ``models.Referral``; everything derived (borough, routing, out of
+hours, the professional's details) is worked out here from the case store and the service
+definition, never taken on trust from the caller.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from . import body, validation
+from .errors import ApiError
+from .lookups import find_referrer, find_returning_client
+from .service_definition import ServiceDefinition
+
+CHANNELS = ("chat", "voice")
+REFERRER_KINDS = ("professional", "returning_client")
+RELATIONSHIPS = ("self", "family", "carer", "friend")
+CONSENT = ("given", "best_interests")
+SETTINGS = ("home", "hospital", "care_home")
+URGENCY = ("urgent", "soon", "routine")
+
+
+def _professional(db: Session, data: dict) -> tuple[dict, str]:
+    registration_body = validation.registration_body(body.text(data, "registration_body", "referrer."))
+    number = validation.registration_number(registration_body, body.text(data, "registration_number", "referrer."))
+    referrer = find_referrer(db, registration_body, number)
+    if referrer is None or not referrer.active:
+        raise ApiError(422, "unknown_referrer", "That registration is not an active referrer in the directory.")
+    phone = body.text(data, "phone", "referrer.", required=False, max_length=40)
+    fields = {
+        "referrer_kind": "professional", "referrer_id": referrer.id, "referrer_name": referrer.name,
+        "referrer_profession": referrer.profession, "referrer_registration_body": registration_body,
+        "referrer_registration_number": number, "referrer_organisation": referrer.organisation,
+        "referrer_phone": validation.uk_phone(phone) if phone else referrer.phone,
+    }
+    return fields, referrer.profession
+
+
+def _returning_client(data: dict) -> dict:
+    return {
+        "referrer_kind": "returning_client",
+        "referrer_name": body.text(data, "name", "referrer.", max_length=200),
+        "referrer_relationship": body.choice(data, "relationship", RELATIONSHIPS, "referrer."),
+        "referrer_phone": validation.uk_phone(body.text(data, "phone", "referrer.", max_length=40)),
+    }
+
+
+def _patient(data: dict, today: date, nhs_number_required: bool) -> dict:
+    where = "patient."
+    nhs_raw = body.text(data, "nhs_number", where, required=nhs_number_required, max_length=20)
+    postcode = validation.postcode(body.text(data, "postcode", where, max_length=20))
+    return {
+        "patient_given_name": body.text(data, "given_name", where, max_length=100),
+        "patient_family_name": body.text(data, "family_name", where, max_length=100),
+        "patient_date_of_birth": validation.date_of_birth(body.text(data, "date_of_birth", where), today),
+        "patient_nhs_number": validation.nhs_number(nhs_raw) if nhs_raw else None,
+        "patient_address_line": body.text(data, "address_line", where, max_length=300),
+        "patient_postcode": postcode,
+        "patient_phone": validation.uk_phone(body.text(data, "phone", where, max_length=40)),
+        "patient_lives_alone": body.boolean(data, "lives_alone", where),
+    }
+
+
+def _clinical(data: dict, today: date) -> dict:
+    setting = body.choice(data, "setting", SETTINGS)
+    discharge = body.text(data, "expected_discharge_date", required=setting == "hospital")
+    if discharge:
+        try:
+            discharge_date = date.fromisoformat(discharge)
+        except ValueError:
+            raise ApiError(400, "invalid_date", "expected_discharge_date must be a date like 2026-12-01.",
+                           field="expected_discharge_date") from None
+        if discharge_date < today:
+            raise ApiError(422, "invalid_expected_discharge_date", "The expected discharge date is in the past.",
+                           field="expected_discharge_date")
+    consent = body.text(data, "consent")
+    if consent not in CONSENT:
+        raise ApiError(422, "consent_required", "A referral needs the patient's consent, or a best-interests "
+                                                "decision by the referrer.", field="consent")
+    return {
+        "consent": consent,
+        "setting": setting,
+        "expected_discharge_date": date.fromisoformat(discharge) if discharge else None,
+        "reason": body.text(data, "reason", max_length=4000),
+        "difficulties": body.text_list(data, "difficulties", required=False),
+        "goals": body.text_list(data, "goals", required=False),
+        "risks": body.text_list(data, "risks", required=False),
+        "mental_health_crisis": body.boolean(data, "mental_health_crisis"),
+        "urgency": body.choice(data, "urgency", URGENCY),
+    }
+
+
+def parse_referral(db: Session, data: dict, definition: ServiceDefinition, today: date) -> dict:
+    service_key = body.choice(data, "service", tuple(definition.services))
+    referrer_data = body.obj(data, "referrer")
+    kind = body.choice(referrer_data, "kind", REFERRER_KINDS, "referrer.")
+    if kind == "professional":
+        fields, profession = _professional(db, referrer_data)
+        rule_kind = definition.professions[profession].kind if profession in definition.professions else "health_professional"
+    else:
+        fields, rule_kind = _returning_client(referrer_data), "returning_client"
+    if not definition.may_refer(rule_kind, service_key):
+        raise ApiError(422, "not_eligible", f"A {rule_kind.replace('_', ' ')} cannot refer to "
+                                            f"{definition.services[service_key].name}.", field="service")
+
+    fields.update(_patient(body.obj(data, "patient"), today, nhs_number_required=kind == "returning_client"))
+    if kind == "returning_client" and find_returning_client(
+            db, fields["patient_nhs_number"], fields["patient_date_of_birth"]) is None:
+        raise ApiError(422, "not_returning_client", "CIS has no record of supporting this person before, so it "
+                                                    "cannot take a referral from a member of the public.")
+    authority = validation.known_postcode(fields["patient_postcode"])[1]
+    borough = definition.borough(authority)
+    if borough is None:
+        raise ApiError(422, "out_of_area", f"The postcode {fields['patient_postcode']} is outside the "
+                                           f"{definition.short_name} area.", field="patient.postcode")
+    fields.update(_clinical(data, today))
+    fields.update({
+        "service": service_key,
+        "channel": body.choice(data, "channel", CHANNELS),
+        "conversation_id": body.text(data, "conversation_id", max_length=200),
+        "borough_code": borough.code,
+        "borough_name": borough.name,
+        "routing_contacts": [c.as_dict() for c in borough.adult_social_care],
+    })
+    return fields

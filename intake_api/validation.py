@@ -1,0 +1,128 @@
+"""One implementation of each validation rule, shared by the intake API and the action server.
+
+No Flask or SQLAlchemy here: the action server runs in Rasa's environment and imports this.
+Each function returns the normalised value or raises ``Invalid`` with a message that can be
+said to a caller as it is.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import nhs_number as nhs
+import phonenumbers
+
+from . import postcodes
+from .service_definition import REGISTRATION_BODIES
+
+MAX_AGE_YEARS = 120
+
+
+class Invalid(ValueError):
+    """A value that fails a rule. ``message`` is written for the person who gave it."""
+
+    def __init__(self, field: str, message: str, code: str | None = None):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.code = code or f"invalid_{field}"
+
+
+def _digits_only(value: str, allowed_separators: str = " -") -> str:
+    text = str(value).strip()
+    for sep in allowed_separators:
+        text = text.replace(sep, "")
+    return text
+
+
+def nhs_number(value) -> str:
+    """A 10-digit NHS number that passes the Modulus 11 check, as 10 digits."""
+    digits = _digits_only(value)
+    if not digits.isdigit() or len(digits) != 10:
+        raise Invalid("nhs_number", "An NHS number has 10 digits. Please check it and give all 10.")
+    if not nhs.is_valid(digits):
+        raise Invalid("nhs_number", "That NHS number doesn't add up. Please check the 10 digits.")
+    return digits
+
+
+def uk_phone(value) -> str:
+    """A valid UK phone number, in E.164 form (+447712345678)."""
+    message = ("That doesn't look like a UK phone number. Please give the whole number "
+               "with its area code, like 020 7946 0321 or 07712 345678.")
+    try:
+        parsed = phonenumbers.parse(str(value), "GB")
+    except phonenumbers.NumberParseException:
+        raise Invalid("phone", message) from None
+    if parsed.country_code != 44 or not phonenumbers.is_valid_number(parsed):  # +44 incl. Channel Islands
+        raise Invalid("phone", message)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+
+def postcode(value) -> str:
+    """A full UK postcode in its standard form ("W2 4RJ"). Checks the format only."""
+    compact = re.sub(r"\s+", "", str(value)).upper()
+    match = _POSTCODE.fullmatch(compact)
+    if not match:
+        raise Invalid("postcode", "That isn't a full postcode. Please give all of it, like W2 4RJ.")
+    return f"{match.group(1)} {match.group(2)}"
+
+
+def known_postcode(value) -> tuple[str, str]:
+    """A full postcode that the ONS Postcode Directory knows: (normalised, local authority code)."""
+    normalised = postcode(value)
+    authority = postcodes.local_authority(normalised)
+    if authority is None:
+        raise Invalid("postcode", f"I can't find the postcode {normalised}. Please check it.",
+                      code="unknown_postcode")
+    return normalised, authority
+
+
+# Published formats: GMC 7 digits; NMC PIN two digits, a letter, four digits, a letter;
+# HCPC a profession prefix and digits; GPhC 7 digits; Social Work England "SW" and digits.
+_REGISTRATION = {
+    "GMC": (re.compile(r"^\d{7}$"), "a GMC number has 7 digits"),
+    "NMC": (re.compile(r"^\d{2}[A-Z]\d{4}[A-Z]$"), "an NMC PIN looks like 12A3456E"),
+    "HCPC": (re.compile(r"^(AS|BS|CH|CS|DT|HAD|OR|OT|PA|PH|PYL|PYF|RA|SL|ODP)\d{4,6}$"),
+             "an HCPC number is two or three letters and digits, like OT12345 or PH123456"),
+    "GPhC": (re.compile(r"^\d{7}$"), "a GPhC number has 7 digits"),
+    "SWE": (re.compile(r"^SW\d{1,6}$"), "a Social Work England number looks like SW123456"),
+}
+
+
+def registration_body(value) -> str:
+    """One of GMC, NMC, HCPC, GPhC, SWE, whatever the case it was written in."""
+    text = str(value).strip()
+    for body in REGISTRATION_BODIES:
+        if text.upper() == body.upper():
+            return body
+    raise Invalid("registration_body", "The registration body must be one of " + ", ".join(REGISTRATION_BODIES) + ".")
+
+
+def registration_number(body: str, value) -> str:
+    """A registration number in its body's published format, upper case, no spaces."""
+    body = registration_body(body)
+    text = _digits_only(value).upper()
+    pattern, hint = _REGISTRATION[body]
+    if not pattern.fullmatch(text):
+        raise Invalid("registration_number", f"That doesn't look right: {hint}. Please check it.")
+    return text
+
+
+def date_of_birth(value, today: date) -> date:
+    """A real date, not in the future, for someone no older than MAX_AGE_YEARS."""
+    if isinstance(value, date):
+        born = value
+    else:
+        try:
+            born = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise Invalid("date_of_birth", "That isn't a date I can use. Please give the date of birth, like 7 March 1941.") from None
+    if born > today:
+        raise Invalid("date_of_birth", "That date of birth is in the future. Please check it.")
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age > MAX_AGE_YEARS:
+        raise Invalid("date_of_birth", f"That would make them {age}. Please check the year of birth.")
+    return born

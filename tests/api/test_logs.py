@@ -1,0 +1,42 @@
+"""No PIN, NHS number or date of birth reaches a log, whatever happens."""
+import logging
+
+from .payloads import referral_body
+
+SECRETS = ("482913", "111111", "9434765919", "943 476 5919", "9434765918", "1941-03-07", "1941")
+
+
+def test_verifying_looking_up_and_referring_log_no_identifiers(client, bot, demo, staff, caplog):
+    caplog.set_level(logging.DEBUG)
+    # SQL statements as echo=True shows them: their parameters must be hidden.
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    client.post("/api/referrers/verify", json={"registration_body": "GMC", "registration_number": "7123456",
+                                               "pin": "111111"}, headers=bot)
+    client.post("/api/referrers/verify", json={"registration_body": "GMC", "registration_number": "7123456",
+                                               "pin": "482913"}, headers=bot)
+    client.post("/api/clients/lookup", json={"nhs_number": "9434765919", "date_of_birth": "1941-03-07"}, headers=bot)
+    client.post("/api/clients/lookup", json={"nhs_number": "9434765918", "date_of_birth": "1941-03-07"}, headers=bot)
+    body = referral_body()
+    created = client.post("/api/referrals", json=body, headers={**bot, "Idempotency-Key": "k1"})
+    client.post("/api/referrals", json=body, headers={**bot, "Idempotency-Key": "k1"})
+    client.get(f"/api/referrals/{created.get_json()['id']}", headers=staff)
+    assert any("POST /api/referrals 201" in r.getMessage() for r in caplog.records)
+    logged = "\n".join(r.getMessage() + str(r.args) for r in caplog.records)
+    for secret in SECRETS:
+        assert secret not in logged
+
+
+def test_an_unexpected_error_is_a_json_500_that_logs_no_identifiers(app, client, bot, demo, caplog, monkeypatch):
+    from intake_api import referral_payload
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("patient 9434765919 born 1941-03-07")
+
+    monkeypatch.setattr(referral_payload, "_clinical", broken)
+    caplog.set_level(logging.DEBUG)
+    response = client.post("/api/referrals", json=referral_body(), headers={**bot, "Idempotency-Key": "k2"})
+    assert response.status_code == 500
+    assert response.get_json()["error"] == "internal_error"
+    logged = "\n".join(r.getMessage() for r in caplog.records) + "".join(str(r.exc_info) for r in caplog.records)
+    assert "RuntimeError" in logged
+    assert "9434765919" not in logged and "1941-03-07" not in logged

@@ -1,0 +1,99 @@
+"""The shared validation rules, as both the API and the action server use them."""
+from datetime import date
+
+import pytest
+
+from intake_api import validation
+from intake_api.validation import Invalid
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize("raw", ["9434765919", "943 476 5919", "943-476-5919", " 9434765919 "])
+def test_nhs_number_accepts_the_ways_people_write_it(raw):
+    assert validation.nhs_number(raw) == "9434765919"
+
+
+def test_nhs_number_that_fails_modulus_11_gets_a_specific_message():
+    with pytest.raises(Invalid) as caught:
+        validation.nhs_number("9434765918")
+    assert "doesn't add up" in caught.value.message
+
+
+@pytest.mark.parametrize("raw", ["943476591", "94347659190", "94347A5919", ""])
+def test_nhs_number_of_the_wrong_length_asks_for_ten_digits(raw):
+    with pytest.raises(Invalid) as caught:
+        validation.nhs_number(raw)
+    assert "10 digits" in caught.value.message
+
+
+@pytest.mark.parametrize("raw,e164", [
+    ("07712 345678", "+447712345678"), ("020 7946 0321", "+442079460321"),
+    ("+44 20 7946 0321", "+442079460321"), ("(020) 7361 3013", "+442073613013"),
+])
+def test_uk_phone_numbers_become_e164(raw, e164):
+    assert validation.uk_phone(raw) == e164
+
+
+@pytest.mark.parametrize("raw", ["12345", "not a number", "+1 212 555 0123", "07911 12345"])
+def test_non_uk_or_broken_phone_numbers_are_refused(raw):
+    with pytest.raises(Invalid):
+        validation.uk_phone(raw)
+
+
+@pytest.mark.parametrize("raw,normal", [("w24rj", "W2 4RJ"), ("SW1X 0BH", "SW1X 0BH"), ("sw1x0bh", "SW1X 0BH"),
+                                        ("W10  5AA", "W10 5AA")])
+def test_postcodes_are_normalised(raw, normal):
+    assert validation.postcode(raw) == normal
+
+
+@pytest.mark.parametrize("raw", ["W2", "SW1X", "W2 4R", "12345", "WW2 4RJX"])
+def test_partial_or_malformed_postcodes_are_refused(raw):
+    with pytest.raises(Invalid) as caught:
+        validation.postcode(raw)
+    assert caught.value.code == "invalid_postcode"
+
+
+def test_well_formed_postcode_missing_from_the_ons_directory_is_unknown():
+    with pytest.raises(Invalid) as caught:
+        validation.known_postcode("W2 9ZZ")
+    assert caught.value.code == "unknown_postcode"
+
+
+@pytest.mark.parametrize("body,raw,normal", [
+    ("GMC", "7123456", "7123456"), ("nmc", "12a3456e", "12A3456E"), ("HCPC", "ot 12345", "OT12345"),
+    ("HCPC", "PH123456", "PH123456"), ("gphc", "2071234", "2071234"), ("SWE", "sw123456", "SW123456"),
+])
+def test_registration_numbers_in_each_bodys_format(body, raw, normal):
+    assert validation.registration_number(body, raw) == normal
+
+
+@pytest.mark.parametrize("body,raw", [("GMC", "712345"), ("NMC", "1234567"), ("HCPC", "12345"),
+                                      ("GPhC", "GP12345"), ("SWE", "123456")])
+def test_registration_numbers_in_the_wrong_format_are_refused(body, raw):
+    with pytest.raises(Invalid) as caught:
+        validation.registration_number(body, raw)
+    assert caught.value.code == "invalid_registration_number"
+
+
+def test_unknown_registration_body_is_refused():
+    with pytest.raises(Invalid) as caught:
+        validation.registration_body("BMA")
+    assert "GMC" in caught.value.message
+
+
+def test_dates_of_birth_must_be_real_past_and_plausible():
+    assert validation.date_of_birth("1941-03-07", TODAY) == date(1941, 3, 7)
+    for bad, words in (("1941-02-30", "isn't a date"), ("2027-01-01", "future"), ("1890-01-01", "would make them")):
+        with pytest.raises(Invalid) as caught:
+            validation.date_of_birth(bad, TODAY)
+        assert words in caught.value.message
+
+
+def test_validation_module_needs_neither_flask_nor_sqlalchemy():
+    import subprocess
+    import sys
+
+    code = ("import sys, intake_api.validation, intake_api.service_definition, intake_api.clock;"
+            "bad=[m for m in ('flask','sqlalchemy') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
