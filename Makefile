@@ -12,11 +12,16 @@ API_PY := $(API_VENV)/bin/python
 BOT_PY := $(BOT_VENV)/bin/python
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: help envs run test test-api test-bot lock-api lock-bot clean
+MODEL := models/cis.tar.gz
+BOT_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
+
+.PHONY: help envs model run test test-api test-bot test-e2e bench lock-api lock-bot clean
 
 help:
 	@echo "make run    build the environments, create the case store with demo data, start the service"
 	@echo "make test   run every test (PostgreSQL tests skip, saying so, when none is reachable)"
+	@echo "make bench  measure chat and API latency, written to docs/benchmarks.md"
 	@echo "make envs   build the two virtual environments only"
 	@echo "make clean  remove the environments and the local case store"
 
@@ -39,16 +44,30 @@ $(BOT_VENV)/.installed: requirements/bot.txt
 
 envs: $(API_VENV)/.installed $(BOT_VENV)/.installed
 
-run: envs
+# Trained only when the NLU, stories, rules, domain or config changed.
+$(MODEL): $(BOT_VENV)/.installed $(BOT_DATA)
+	$(RASA) train --fixed-model-name cis --out models
+	touch $@
+
+model: $(MODEL)
+
+run: envs $(MODEL)
 	@bash scripts/run-local
 
-test: test-api test-bot
+test: test-api test-bot test-e2e
 
 test-api: $(API_VENV)/.installed
 	$(API_PY) -m pytest tests/api
 
-test-bot: $(BOT_VENV)/.installed
-	$(BOT_PY) -m pytest tests/bot
+test-bot: $(BOT_VENV)/.installed $(MODEL)
+	PYTHONPATH=$(CURDIR) $(BOT_PY) -m pytest tests/bot
+
+test-e2e: envs $(MODEL)
+	$(API_PY) -m pytest tests/e2e
+
+# Latency of whole referrals on this machine, written to docs/benchmarks.md.
+bench: envs $(MODEL)
+	$(API_PY) bench/run.py
 
 # Refresh a lock file from its .in file (needs the package registry).
 lock-api lock-bot: lock-%:
@@ -58,4 +77,4 @@ lock-api lock-bot: lock-%:
 	rm -rf .venv/lock
 
 clean:
-	rm -rf .venv instance
+	rm -rf .venv instance models results

@@ -25,9 +25,11 @@ def build_app(overrides: dict | None = None) -> Flask:
     errors.register(app)
 
     from .api import bp as api_bp
+    from .chat import bp as chat_bp
     from .cli import register as register_cli
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(chat_bp)
     register_cli(app)
 
     @app.get("/healthz")

@@ -61,6 +61,7 @@ class Profession:
     name: str
     kind: str
     registration_bodies: tuple[str, ...]
+    spoken_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,13 @@ class ServiceDefinition:
     def services_for(self, referrer_kind: str) -> list[str]:
         """Service keys a referrer of this kind may refer to, in file order."""
         return [key for key, svc in self.services.items() if referrer_kind in svc.referrers]
+
+    def profession_in(self, text: str) -> Profession | None:
+        """The profession a caller names in free text ("district nurse here"), longest match first."""
+        words = " " + re.sub(r"[^a-z0-9 ]+", " ", text.lower()) + " "
+        candidates = [(len(phrase), p) for p in self.professions.values()
+                      for phrase in (p.name.lower(), *p.spoken_as) if f" {phrase} " in words]
+        return max(candidates, key=lambda c: c[0])[1] if candidates else None
 
     def may_refer(self, referrer_kind: str, service: str) -> bool:
         svc = self.services.get(service)
@@ -186,8 +194,12 @@ def parse(raw, source: str = "service definition") -> ServiceDefinition:
         kind = r.text(entry, "kind", where)
         if kind not in REFERRER_KINDS[:2]:
             raise r.fail(f"{where}.kind", f"{kind!r} is not health_professional or social_worker")
+        spoken = entry.get("spoken_as", [])
+        if not isinstance(spoken, list) or not all(isinstance(w, str) and w.strip() for w in spoken):
+            raise r.fail(f"{where}.spoken_as", "must be a list of words or phrases")
         professions[key] = Profession(key, r.text(entry, "name", where), kind,
-                                      r.choices(entry, "registration_bodies", where, REGISTRATION_BODIES))
+                                      r.choices(entry, "registration_bodies", where, REGISTRATION_BODIES),
+                                      tuple(w.strip().lower() for w in spoken))
 
     boroughs = {}
     raw_boroughs = top.get("boroughs")

@@ -1,0 +1,97 @@
+"""Professional referrers prove who they are: role, registration number, PIN (checked by the API)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from intake_api import validation
+
+from . import intake_client
+from .form_base import ReferralFormValidation, service
+
+BODY_NAMES = {"GMC": "GMC number", "NMC": "NMC PIN", "HCPC": "HCPC registration number",
+              "GPhC": "GPhC registration number", "SWE": "Social Work England registration number"}
+
+
+def registration_bodies(tracker: Tracker) -> tuple[str, ...]:
+    profession = service().professions.get(tracker.get_slot("profession") or "")
+    return profession.registration_bodies if profession else ()
+
+
+class ValidateProfessionalForm(ReferralFormValidation):
+    def name(self) -> str:
+        return "validate_professional_form"
+
+    def validate_profession(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        definition = service()
+        if value in definition.professions:
+            return {"profession": value}
+        profession = definition.profession_in(value or "")
+        if profession is None:
+            return self.reask(dispatcher, tracker, "profession",
+                              "Sorry, I didn't recognise that role. Are you a GP, hospital doctor, nurse, "
+                              "physiotherapist, occupational therapist, paramedic, pharmacist or social worker?")
+        return {"profession": profession.key}
+
+    def validate_registration_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        bodies = registration_bodies(tracker)
+        problems = []
+        for body in bodies:
+            try:
+                return {"registration_number": f"{body} {validation.registration_number(body, value or '')}"}
+            except validation.Invalid as exc:
+                problems.append(exc.message)
+        return self.reask(dispatcher, tracker, "registration_number", problems[0] if len(problems) == 1 else
+                          "That doesn't look like a GMC, NMC, HCPC or GPhC registration number. Please check it.")
+
+    async def validate_pin(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        pin = re.sub(r"[\s#-]", "", value or "")
+        if not re.fullmatch(r"\d{6}", pin):
+            return self.reask(dispatcher, tracker, "pin", "Your PIN is 6 digits. Please give all 6.")
+        body, number = (tracker.get_slot("registration_number") or " ").split(" ", 1)
+        try:
+            reply = await intake_client.verify_referrer(body, number, pin)
+        except intake_client.IntakeUnavailable:
+            return self.reask(dispatcher, tracker, "pin", "I can't check your details just now. Please give your "
+                                                          "PIN again in a moment.")
+        if reply.status == 423:
+            return {"pin": "locked", "auth_outcome": "locked"}
+        if not reply.ok:
+            dispatcher.utter_message(text="We couldn't verify those details. Let's check your registration "
+                                          "number and PIN again.")
+            return {"registration_number": None, "pin": None}
+        referrer = reply.body["referrer"]
+        dispatcher.utter_message(text=f"Thank you, {referrer['name']}, {referrer['organisation']}.")
+        # The PIN itself is not kept in the conversation.
+        return {"pin": "verified", "auth_outcome": "verified", "referrer": referrer}
+
+
+class ActionAskRegistrationNumber(Action):
+    def name(self) -> str:
+        return "action_ask_registration_number"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        bodies = registration_bodies(tracker)
+        if len(bodies) == 1:
+            dispatcher.utter_message(text=f"What is your {BODY_NAMES[bodies[0]]}?")
+        else:
+            dispatcher.utter_message(text="What is your professional registration number, with the "
+                                          + " or ".join(bodies) + "?")
+        return []
+
+
+class ActionLockedOut(Action):
+    def name(self) -> str:
+        return "action_locked_out"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        d = service()
+        dispatcher.utter_message(
+            text=f"Sorry, those details couldn't be verified and the registration is now locked for "
+                 f"{d.lockout_minutes} minutes. Please call the {d.referral_line} on {d.referral_line_phone} "
+                 f"and choose option {d.referral_line_option}: the team will take the referral with you.")
+        return []

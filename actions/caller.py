@@ -1,0 +1,77 @@
+"""Who is calling: a health or social care professional, or a member of the public."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from intake_api.clock import now
+
+from .form_base import ReferralFormValidation, service
+from .parsing import intent_of
+
+_PUBLIC_WORDS = re.compile(r"\b(my (mum|mother|dad|father|nan|gran|grandma|grandad|grandfather|grandmother|husband|"
+                           r"wife|partner|son|daughter|brother|sister|aunt|uncle|neighbour|friend|wife's|husband's)|"
+                           r"myself|for me|about me|i'?m (his|her|their) (carer|son|daughter|wife|husband)|"
+                           r"carer|family|relative|member of the public|patient)\b", re.I)
+
+
+def caller_type_in(tracker: Tracker) -> str | None:
+    text = (tracker.latest_message or {}).get("text") or ""
+    intent = intent_of(tracker)
+    if intent == "i_am_professional" or service().profession_in(text):
+        return "professional"
+    if intent == "i_am_public" or _PUBLIC_WORDS.search(text):
+        return "public"
+    return None
+
+
+class ValidateCallerForm(ReferralFormValidation):
+    def name(self) -> str:
+        return "validate_caller_form"
+
+    async def extract_caller_type(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> dict[str, Any]:
+        if tracker.get_slot("caller_type") or tracker.latest_action_name != "action_listen":
+            return {}
+        found = caller_type_in(tracker)
+        if found or tracker.get_slot("requested_slot") == "caller_type":
+            return {"caller_type": found}
+        return {}  # the first message said neither: the form asks
+
+    def validate_caller_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if value is None:
+            return self.reask(dispatcher, tracker, "caller_type", "Sorry, I need to know who is calling before we go on.")
+        result: dict[str, Any] = {"caller_type": value}
+        profession = service().profession_in((tracker.latest_message or {}).get("text") or "")
+        if value == "professional" and profession:
+            result["profession"] = profession.key  # "I'm a district nurse": no need to ask the role again
+        return result
+
+
+class ActionAskCallerType(Action):
+    """The greeting, the hours when the line is closed, and the first question."""
+
+    def name(self) -> str:
+        return "action_ask_caller_type"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        if not any(e.get("event") == "bot" for e in tracker.events):
+            definition = service()
+            dispatcher.utter_message(text=f"Hello, this is the {definition.name} referral line for "
+                                          f"{' and '.join(b.name for b in definition.boroughs.values())}.")
+            if not definition.is_open(now()):
+                dispatcher.utter_message(text=out_of_hours_notice())
+        dispatcher.utter_message(text="Are you a health or social care professional making a referral, "
+                                      "or are you contacting us about yourself or a family member?")
+        return []
+
+
+def out_of_hours_notice() -> str:
+    d = service()
+    return (f"The team is available from {d.opens:%H:%M} to {d.closes:%H:%M} every day. I can take your referral now, "
+            f"and the team will pick it up from {d.opens:%H:%M}. If the need is urgent, call NHS "
+            f"{d.urgent_advice_number}, or {d.emergency_number} in an emergency.")

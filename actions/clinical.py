@@ -1,0 +1,81 @@
+"""The clinical picture: where the patient is, why, what is hard, their goals, risks, urgency."""
+from __future__ import annotations
+
+from typing import Any
+
+from .form_base import ReferralFormValidation, today
+from .parsing import choose, items, parse_date, yes_or_no
+
+SETTINGS = {"home": ("home", "house", "flat", "at home", "own home", "community", "sheltered"),
+            "hospital": ("hospital", "ward", "inpatient", "in patient", "admitted", "discharge", "a and e", "a e"),
+            "care_home": ("care home", "nursing home", "residential", "residential home")}
+URGENCY = {"urgent": ("today", "urgent", "urgently", "asap", "as soon as possible", "now", "immediately",
+                      "straight away", "right away", "same day", "very urgent"),
+           "soon": ("soon", "few days", "couple of days", "this week", "next few days", "48 hours", "tomorrow",
+                    "next day", "within days"),
+           "routine": ("routine", "not urgent", "no rush", "whenever", "non urgent", "next week", "weeks")}
+
+
+class ValidateClinicalForm(ReferralFormValidation):
+    keeps_emergency_text = ("reason", "difficulties", "risks")
+
+    def name(self) -> str:
+        return "validate_clinical_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        if tracker.get_slot("setting") == "hospital":
+            return domain_slots
+        return [slot for slot in domain_slots if slot != "expected_discharge_date"]
+
+    def validate_setting(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        setting = choose(value, SETTINGS)
+        if setting is None:
+            return self.reask(dispatcher, tracker, "setting",
+                              "Sorry, is the patient at home, in hospital, or in a care home?")
+        return {"setting": setting}
+
+    def validate_expected_discharge_date(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        when = parse_date(value, today(), past=False)
+        if when is None:
+            return self.reask(dispatcher, tracker, "expected_discharge_date",
+                              "I couldn't read that as a date. You can say a date, like 27 November, or 'tomorrow'.")
+        if when < today():
+            return self.reask(dispatcher, tracker, "expected_discharge_date",
+                              "That date has passed. When are they expected to go home?")
+        return {"expected_discharge_date": when.isoformat()}
+
+    def validate_reason(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        reason = (value or "").strip()
+        if len(reason) < 3:
+            return self.reask(dispatcher, tracker, "reason", "Please tell me briefly why you're referring the patient.")
+        return {"reason": reason}
+
+    def validate_difficulties(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        found = items(value)
+        if not found:
+            return self.reask(dispatcher, tracker, "difficulties",
+                              "Please tell me at least one thing the patient is finding difficult.")
+        return {"difficulties": found}
+
+    def validate_goals(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        found = items(value)
+        if not found:
+            return self.reask(dispatcher, tracker, "goals",
+                              "What would the patient most like to be able to do again?")
+        return {"goals": found}
+
+    def validate_risks(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"risks": items(value)}
+
+    def validate_mental_health_crisis(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        answer = yes_or_no(tracker, value)
+        if answer is None:
+            return self.reask(dispatcher, tracker, "mental_health_crisis",
+                              "Sorry, is the patient in a mental health crisis, or is a crisis team involved? Yes or no?")
+        return {"mental_health_crisis": answer}
+
+    def validate_urgency(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        urgency = choose(value, URGENCY)
+        if urgency is None:
+            return self.reask(dispatcher, tracker, "urgency", "Is it urgent (today), soon (the next few days), or routine?")
+        return {"urgency": urgency}

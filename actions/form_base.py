@@ -1,0 +1,66 @@
+"""What every form's validation shares: 999 advice first, specific re-asks, and a way out after two failures."""
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from intake_api.clock import now
+from intake_api.service_definition import ServiceDefinition, load_cached
+
+from .safety import EMERGENCY_ADVICE, is_emergency
+
+FAILURES_BEFORE_OFFER = 2
+
+
+def service() -> ServiceDefinition:
+    return load_cached()
+
+
+def today():
+    return now().astimezone(service().timezone).date()
+
+
+def channel_of(tracker: Tracker) -> str:
+    return "voice" if tracker.get_latest_input_channel() == "voice" else "chat"
+
+
+class ReferralFormValidation(FormValidationAction):
+    """Base for the validate_<form> actions. Subclasses write ``validate_<slot>`` methods that
+    return the slot's normalised value, or ``self.reask(...)`` with the reason it was refused."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form name>"""
+
+    # Slots whose answer is kept even if it describes an emergency (the clinical story itself).
+    keeps_emergency_text: tuple[str, ...] = ()
+    # Slots the caller may leave out after two failed tries.
+    optional_slots: tuple[str, ...] = ()
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        if tracker.latest_action_name == "action_listen" and is_emergency(tracker):
+            dispatcher.utter_message(text=EMERGENCY_ADVICE)
+            if requested and requested not in self.keeps_emergency_text:
+                # Not an answer to the question: ask it again after the advice.
+                return [SlotSet(requested, None)]
+        return await super().run(dispatcher, tracker, domain)
+
+    def reask(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, message: str) -> dict[str, Any]:
+        """Refuse an answer with a specific reason; after two failures offer to skip or hand over."""
+        failures = dict(tracker.get_slot("failures") or {})
+        failures[slot] = failures.get(slot, 0) + 1
+        if failures[slot] >= FAILURES_BEFORE_OFFER:
+            if slot in self.optional_slots:
+                message += " If you don't have it, say \"don't know\" and we'll carry on without it."
+            else:
+                message += (f" If you'd rather speak to someone, say \"speak to a person\", or call the "
+                            f"{service().referral_line} on {service().referral_line_phone}.")
+        dispatcher.utter_message(text=message)
+        return {slot: None, "failures": failures}

@@ -1,0 +1,72 @@
+"""What a caller can say at any point: stop, start again, speak to a person, an emergency."""
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, AllSlotsReset
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from intake_api.clock import now
+
+from .form_base import service
+from .safety import EMERGENCY_ADVICE
+
+
+class ActionStop(Action):
+    """Nothing is submitted, and nothing the caller said is kept in the conversation."""
+
+    def name(self) -> str:
+        return "action_stop"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        dispatcher.utter_message(text="OK, I've stopped. Nothing has been sent and I haven't kept the details. "
+                                      "You can start a new referral at any time.")
+        return [ActiveLoop(None), AllSlotsReset()]
+
+
+class ActionStartAgain(Action):
+    def name(self) -> str:
+        return "action_start_again"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        dispatcher.utter_message(text="OK, let's start again from the beginning.")
+        return [ActiveLoop(None), AllSlotsReset()]
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        d = service()
+        hours = f"{d.opens:%H:%M} to {d.closes:%H:%M} every day"
+        if d.is_open(now()):
+            text = (f"You can speak to the team on {d.referral_line_phone}, option {d.referral_line_option}; "
+                    f"they're there from {hours}.")
+        else:
+            text = (f"The team is closed just now; they're on {d.referral_line_phone}, option "
+                    f"{d.referral_line_option}, from {hours}. If it's urgent call NHS {d.urgent_advice_number}, "
+                    f"or {d.emergency_number} in an emergency.")
+        if tracker.active_loop_name:
+            text += " Or we can carry on here: just answer the last question."
+        dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionEmergency(Action):
+    def name(self) -> str:
+        return "action_emergency"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        dispatcher.utter_message(text=EMERGENCY_ADVICE)
+        return []
+
+
+class ActionDefaultFallback(Action):
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        dispatcher.utter_message(text="Sorry, I didn't understand that. I can take a referral to the Community "
+                                      "Independence Service: say hello to begin, or \"speak to a person\".")
+        return []

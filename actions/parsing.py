@@ -1,0 +1,138 @@
+"""Turning what callers type or say into values: yes/no, dates, names, lists, choices."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from dateutil import parser as date_parser
+from rasa_sdk import Tracker
+
+_YES = re.compile(r"^\s*(y|yes|yeah|yep|yup|aye|correct|right|sure|ok|okay|true|she does|he does|they do|"
+                  r"it is|that'?s right|affirmative|absolutely|definitely|please do)\b", re.I)
+_NO = re.compile(r"^\s*(n|no|nope|nah|not|none|false|negative|she doesn'?t|he doesn'?t|they don'?t|never)\b", re.I)
+_DONT_KNOW = re.compile(r"\b(don'?t know|do not know|dunno|not sure|no idea|unknown|not to hand|don'?t have|"
+                        r"can'?t remember|not available)\b", re.I)
+
+
+def intent_of(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def yes_or_no(tracker: Tracker, text: str) -> bool | None:
+    intent = intent_of(tracker)
+    if intent == "affirm":
+        return True
+    if intent == "deny":
+        return False
+    if _YES.search(text or ""):
+        return True
+    if _NO.search(text or ""):
+        return False
+    return None
+
+
+def says_dont_know(tracker: Tracker, text: str) -> bool:
+    return intent_of(tracker) == "dont_know" or bool(_DONT_KNOW.search(text or ""))
+
+
+_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)\b", re.I)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def parse_date(text: str, today: date, past: bool = True) -> date | None:
+    """A whole date in any usual British form: 07/03/1941, 7th March 41, 07031941, 1941-03-07.
+    Two-digit years fall in the past for a date of birth (``past``) and in the future otherwise.
+    A date with any part missing ("March 1941") is None rather than a guess."""
+    raw = (text or "").strip().lower()
+    if not raw:
+        return None
+    if not past:
+        relative = _relative_date(raw, today)
+        if relative:
+            return relative
+    digits = re.sub(r"\D", "", raw)
+    if re.fullmatch(r"\d{8}", digits) and len(re.sub(r"[\d\s#]", "", raw)) == 0:  # DDMMYYYY from a keypad
+        raw = f"{digits[:2]}/{digits[2:4]}/{digits[4:]}"
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)
+    if iso:
+        try:
+            return date(*map(int, iso.groups()))
+        except ValueError:
+            return None
+    cleaned = _ORDINAL.sub(r"\1", raw)
+    cleaned = re.sub(r"\b(born|on|the|of|dob|date|birth|is|it'?s|expected|discharge)\b", " ", cleaned)
+    # A future date may leave out the year ("27 November"): this year, or next if that has passed.
+    year = today.year if not past else 2000
+    try:
+        first = date_parser.parse(cleaned, dayfirst=True, fuzzy=True, default=datetime(year, 1, 1))
+        second = date_parser.parse(cleaned, dayfirst=True, fuzzy=True, default=datetime(year, 2, 2))
+    except (ValueError, OverflowError):
+        return None
+    if first != second:  # the day or month was not given
+        return None
+    result = first.date()
+    four_digit_year = re.search(r"\d{4}", cleaned)
+    if past and not four_digit_year:
+        if result.year == 2000 and not re.search(r"\b\d{2}\b\s*$|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}\b", cleaned):
+            return None  # no year at all in a date of birth
+        if result > today:
+            result = result.replace(year=result.year - 100)
+    elif not past and not four_digit_year and result < today:
+        result = result.replace(year=result.year + 1)
+    return result
+
+
+def _relative_date(raw: str, today: date) -> date | None:
+    if re.search(r"\btoday\b", raw):
+        return today
+    if re.search(r"\btomorrow\b", raw):
+        return today + timedelta(days=1)
+    match = re.search(r"\bin (\d+|a|one|two|three|four|five|six|seven) days?\b", raw)
+    if match:
+        words = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+        return today + timedelta(days=int(words.get(match.group(1), match.group(1))))
+    for index, day in enumerate(_WEEKDAYS):
+        if re.search(rf"\b{day}\b", raw):
+            return today + timedelta(days=(index - today.weekday()) % 7 or 7)
+    return None
+
+
+_NAME_PREFIX = re.compile(r"^(her|his|their|the patient'?s|patient'?s|my)?\s*(full\s+)?(name\s+is|name'?s|it'?s|its|"
+                          r"this is|i am|i'm|im)\s+", re.I)
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord", "rev"}
+
+
+def person_name(text: str) -> tuple[str, str] | None:
+    """(given names, family name) from "Mrs Edith Clarke" or "her name is edith clarke"."""
+    cleaned = _NAME_PREFIX.sub("", (text or "").strip())
+    words = [w for w in re.split(r"\s+", re.sub(r"[^\w'\- ]", " ", cleaned)) if w]
+    words = [w for w in words if w.lower().rstrip(".") not in _TITLES]
+    if len(words) < 2 or any(any(ch.isdigit() for ch in w) for w in words):
+        return None
+    fix = lambda w: w if any(c.isupper() for c in w[1:]) else w[:1].upper() + w[1:].lower()  # noqa: E731
+    return " ".join(fix(w) for w in words[:-1]), fix(words[-1])
+
+
+def items(text: str) -> list[str]:
+    """A spoken or typed list: "mobility, washing and dressing" -> three items. "none" -> []."""
+    raw = (text or "").strip()
+    if re.fullmatch(r"(none|no|nothing|nil|n/?a|no risks?|not that i know of|none that i know of)[.!]?", raw, re.I):
+        return []
+    parts = re.split(r"\s*(?:,|;|\n|\band also\b|\bas well as\b|\band\b|\bplus\b)\s*", raw)
+    return [p.strip(" .") for p in parts if p and p.strip(" .")]
+
+
+def choose(text: str, choices: dict[str, tuple[str, ...]]) -> str | None:
+    """The choice whose words appear in the text; the longest phrase wins ("not urgent" over "urgent",
+    "care home" over "home"). None when nothing matches or two choices match equally well."""
+    lowered = " " + re.sub(r"[^a-z0-9 ]+", " ", (text or "").lower()) + " "
+    best: dict[str, int] = {}
+    for key, words in choices.items():
+        lengths = [len(w) for w in words if f" {w} " in lowered]
+        if lengths:
+            best[key] = max(lengths)
+    if not best:
+        return None
+    top = max(best.values())
+    winners = [key for key, length in best.items() if length == top]
+    return winners[0] if len(winners) == 1 else None

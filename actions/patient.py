@@ -1,0 +1,133 @@
+"""The patient: who they are, where they live (which borough), how to reach them, and consent."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, AllSlotsReset
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from intake_api import validation
+
+from . import intake_client
+from .form_base import ReferralFormValidation, channel_of, service, today
+from .parsing import parse_date, person_name, says_dont_know, yes_or_no
+from .public_callers import refusal_text
+
+
+class ValidatePatientForm(ReferralFormValidation):
+    optional_slots = ("patient_nhs_number",)
+
+    def name(self) -> str:
+        return "validate_patient_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        if tracker.get_slot("patient_outcome") in ("out_of_area", "no_consent"):
+            return []
+        if tracker.get_slot("consent") == "no":
+            return domain_slots
+        return [slot for slot in domain_slots if slot != "best_interests"]
+
+    def validate_patient_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        name = person_name(value)
+        if name is None:
+            return self.reask(dispatcher, tracker, "patient_name", "Please give the patient's first name and surname.")
+        return {"patient_name": " ".join(name)}
+
+    def validate_patient_date_of_birth(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        born = parse_date(value, today())
+        if born is None:
+            return self.reask(dispatcher, tracker, "patient_date_of_birth",
+                              "I couldn't read that as a date. Please give the day, month and year, like 7 March 1941.")
+        try:
+            return {"patient_date_of_birth": validation.date_of_birth(born, today()).isoformat()}
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, "patient_date_of_birth", exc.message)
+
+    def validate_patient_nhs_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if says_dont_know(tracker, value):
+            return {"patient_nhs_number": "unknown"}
+        try:
+            return {"patient_nhs_number": validation.nhs_number(value)}
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, "patient_nhs_number", exc.message)
+
+    def validate_patient_address(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        address = (value or "").strip().strip(",")
+        if len(address) < 4:
+            return self.reask(dispatcher, tracker, "patient_address",
+                              "Please give the first line of the address, like 12 Porchester Square.")
+        return {"patient_address": address}
+
+    async def validate_patient_postcode(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        try:
+            postcode = validation.postcode(value)
+            reply = await intake_client.routing(postcode)
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, "patient_postcode", exc.message)
+        except intake_client.IntakeUnavailable:
+            return self.reask(dispatcher, tracker, "patient_postcode",
+                              "I can't check postcodes just now. Please give it again in a moment.")
+        if not reply.ok:
+            return self.reask(dispatcher, tracker, "patient_postcode", reply.body.get("message", "Please check it."))
+        outcome = {} if reply.body["in_area"] else {"patient_outcome": "out_of_area"}
+        return {"patient_postcode": reply.body["postcode"], "routing": reply.body, **outcome}
+
+    def validate_patient_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        try:
+            return {"patient_phone": validation.uk_phone(value)}
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, "patient_phone", exc.message)
+
+    def validate_lives_alone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        answer = yes_or_no(tracker, value)
+        if answer is None:
+            return self.reask(dispatcher, tracker, "lives_alone", "Sorry, does the patient live alone? Yes or no?")
+        return {"lives_alone": answer}
+
+    def validate_consent(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        answer = yes_or_no(tracker, value)
+        if answer is None:
+            return self.reask(dispatcher, tracker, "consent", "Sorry, has the patient agreed to be referred? Yes or no?")
+        if answer:
+            return {"consent": "given", "patient_outcome": "complete"}
+        return {"consent": "no"}
+
+    def validate_best_interests(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        answer = yes_or_no(tracker, value)
+        if answer is None:
+            return self.reask(dispatcher, tracker, "best_interests",
+                              "Sorry, is this referral a best-interests decision? Yes or no?")
+        if answer:
+            return {"best_interests": True, "consent": "best_interests", "patient_outcome": "complete"}
+        return {"best_interests": False, "patient_outcome": "no_consent"}
+
+
+class ActionOutOfArea(Action):
+    def name(self) -> str:
+        return "action_out_of_area"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        d = service()
+        postcode = tracker.get_slot("patient_postcode")
+        dispatcher.utter_message(
+            text=f"{postcode} is outside the area the {d.name} covers "
+                 f"({' and '.join(b.name for b in d.boroughs.values())}), so I can't take this referral. "
+                 f"Please contact the community services or adult social care team for the patient's own area.")
+        await intake_client.record_declined("out_of_area", channel_of(tracker), tracker.sender_id,
+                                            tracker.get_slot("service"), postcode)
+        return [ActiveLoop(None), AllSlotsReset()]
+
+
+class ActionNoConsent(Action):
+    def name(self) -> str:
+        return "action_no_consent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        dispatcher.utter_message(
+            text="I can't take a referral without the patient's consent or a best-interests decision. "
+                 "Once the patient has agreed, please contact us again. " + refusal_text(public=False))
+        await intake_client.record_declined("no_consent", channel_of(tracker), tracker.sender_id,
+                                            tracker.get_slot("service"), tracker.get_slot("patient_postcode"))
+        return [ActiveLoop(None), AllSlotsReset()]

@@ -1,0 +1,117 @@
+"""Members of the public: only for a returning client, and only for Rehabilitation and Reablement."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, AllSlotsReset
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from intake_api import validation
+
+from . import intake_client
+from .form_base import ReferralFormValidation, channel_of, service, today
+from .parsing import choose, parse_date, says_dont_know, yes_or_no
+
+RELATIONSHIPS = {"self": ("me", "myself", "self", "i am", "the person", "patient", "it s me", "its me"),
+                 "family": ("family", "son", "daughter", "wife", "husband", "partner", "mum", "dad", "mother",
+                            "father", "brother", "sister", "niece", "nephew", "grandson", "granddaughter",
+                            "relative"),
+                 "carer": ("carer", "care worker", "caregiver"),
+                 "friend": ("friend", "neighbour")}
+
+
+class ValidatePublicForm(ReferralFormValidation):
+    def name(self) -> str:
+        return "validate_public_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        if tracker.get_slot("public_outcome") == "refused":
+            return []
+        return domain_slots
+
+    def validate_supported_before(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        answer = yes_or_no(tracker, value)
+        if answer is None:
+            return self.reask(dispatcher, tracker, "supported_before",
+                              "Sorry, I didn't catch that. Has the CIS supported this person before? Yes or no?")
+        if answer is False:
+            return {"supported_before": "no", "public_outcome": "refused"}
+        return {"supported_before": "yes"}
+
+    def validate_client_nhs_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if says_dont_know(tracker, value):
+            dispatcher.utter_message(text="I need the NHS number to find their record.")
+            return {"client_nhs_number": "unknown", "public_outcome": "refused"}
+        try:
+            return {"client_nhs_number": validation.nhs_number(value)}
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, "client_nhs_number", exc.message)
+
+    async def validate_client_date_of_birth(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        born = parse_date(value, today())
+        try:
+            born = validation.date_of_birth(born, today()) if born else None
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, "client_date_of_birth", exc.message)
+        if born is None:
+            return self.reask(dispatcher, tracker, "client_date_of_birth",
+                              "I couldn't read that as a date. Please give the day, month and year, like 7 March 1941.")
+        try:
+            reply = await intake_client.lookup_client(tracker.get_slot("client_nhs_number"), born.isoformat())
+        except intake_client.IntakeUnavailable:
+            return self.reask(dispatcher, tracker, "client_date_of_birth",
+                              "I can't check our records just now. Please give the date of birth again in a moment.")
+        if not reply.body.get("returning_client"):
+            return {"client_date_of_birth": born.isoformat(), "public_outcome": "refused"}
+        dispatcher.utter_message(text="Thank you, I've found their record with us.")
+        return {"client_date_of_birth": born.isoformat(), "public_outcome": "returning_client",
+                "patient_nhs_number": tracker.get_slot("client_nhs_number"), "patient_date_of_birth": born.isoformat()}
+
+    def validate_caller_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        name = (value or "").strip()
+        if len(name) < 2 or any(ch.isdigit() for ch in name):
+            return self.reask(dispatcher, tracker, "caller_name", "Sorry, what is your name?")
+        return {"caller_name": name}
+
+    def validate_caller_relationship(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        relationship = choose(value, RELATIONSHIPS)
+        if relationship is None:
+            return self.reask(dispatcher, tracker, "caller_relationship",
+                              "Are you the person themselves, a family member, a carer or a friend?")
+        return {"caller_relationship": relationship}
+
+    def validate_caller_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        try:
+            return {"caller_phone": validation.uk_phone(value)}
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, "caller_phone", exc.message)
+
+
+class ActionRefusePublic(Action):
+    """Tell the caller kindly why, and where to go instead; record the contact without identifiers."""
+
+    def name(self) -> str:
+        return "action_refuse_public"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        dispatcher.utter_message(text=refusal_text(public=True))
+        await intake_client.record_declined("public_not_returning_client", channel_of(tracker), tracker.sender_id)
+        # Nothing the caller said about the person is kept.
+        return [ActiveLoop(None), AllSlotsReset()]
+
+
+def contacts_text(borough=None) -> str:
+    boroughs = [borough] if borough else list(service().boroughs.values())
+    return " ".join(f"{b.name}: " + ", ".join(f"{c.name} {c.phone}" for c in b.adult_social_care) + "."
+                    for b in boroughs)
+
+
+def refusal_text(public: bool) -> str:
+    d = service()
+    why = (f"I'm sorry, the {d.name} can only take referrals from health and social care professionals, "
+           f"or for people it has supported before." if public else "")
+    return (f"{why} For health needs, please speak to the person's GP, who can refer them to us. For help with "
+            f"care and support, contact adult social care: {contacts_text()} "
+            f"In an emergency call {d.emergency_number}; for urgent advice call NHS {d.urgent_advice_number}.").strip()

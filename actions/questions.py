@@ -1,0 +1,58 @@
+"""The questions each form asks, one action_ask_<slot> per slot (Rasa calls them when it needs the slot).
+
+Kept here rather than as domain responses so the voice channel can have its own wording later.
+"""
+from __future__ import annotations
+
+from abc import abstractmethod
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+QUESTIONS = {
+    "profession": "What is your role? For example GP, nurse, physiotherapist, occupational therapist, paramedic, pharmacist or social worker.",
+    "pin": "Please give your 6-digit referrer PIN.",
+    "supported_before": "Has the Community Independence Service supported this person before?",
+    "client_nhs_number": "What is their NHS number? It's 10 digits, on any letter from the NHS or their GP.",
+    "client_date_of_birth": "And their date of birth?",
+    "caller_name": "What is your name?",
+    "caller_relationship": "Are you the person themselves, or a family member, carer or friend?",
+    "caller_phone": "What is the best phone number to reach you on?",
+    "patient_name": "What is the patient's full name?",
+    "patient_date_of_birth": "What is the patient's date of birth?",
+    "patient_nhs_number": "What is the patient's NHS number? If you don't have it, say you don't know.",
+    "patient_address": "What is the first line of the patient's address?",
+    "patient_postcode": "And the full postcode?",
+    "patient_phone": "What phone number can the team reach the patient on?",
+    "lives_alone": "Does the patient live alone?",
+    "consent": "Has the patient agreed to this referral?",
+    "best_interests": "Are you making this referral in the patient's best interests, because they lack capacity to consent?",
+    "setting": "Where is the patient now: at home, in hospital waiting to be discharged, or in a care home?",
+    "expected_discharge_date": "When are they expected to be discharged?",
+    "reason": "What is the reason for the referral?",
+    "difficulties": "What is the patient finding difficult at the moment? For example walking, washing, dressing, preparing food, medication or falls.",
+    "goals": "What would the patient like to be able to do again, in their own words? For example walk to the local shops, or get into the bath.",
+    "risks": "Are there any risks we should know about, such as falls, living alone or safeguarding concerns? Say none if there aren't.",
+    "mental_health_crisis": "Is a mental health crisis team involved, or is the patient in a mental health crisis?",
+    "urgency": "How urgent is this: today, within the next few days, or routine?",
+}
+
+
+class _AskQuestion(Action):
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot this action asks for (a class attribute in each subclass)."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        dispatcher.utter_message(text=QUESTIONS[self.slot])
+        return []
+
+
+# One action class per question: the action server registers classes, not instances.
+for _slot in QUESTIONS:
+    globals()[f"AskFor_{_slot}"] = type(f"AskFor_{_slot}", (_AskQuestion,), {"slot": _slot})

@@ -1,0 +1,62 @@
+"""Rapid Response or Rehabilitation and Reablement, within what this referrer may refer to."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from .form_base import ReferralFormValidation, service
+from .parsing import choose, intent_of, yes_or_no
+
+SERVICE_WORDS = {
+    "rapid_response": ("rapid", "rapid response", "rr", "urgent", "crisis", "today", "five day", "5 day", "quick"),
+    "rehab_reablement": ("rehab", "rehabilitation", "reablement", "re ablement", "therapy", "six week", "6 week",
+                         "physio", "ot", "independent", "independence"),
+}
+INTENT_SERVICE = {"choose_rapid_response": "rapid_response", "choose_reablement": "rehab_reablement"}
+
+
+def referrer_kind(tracker: Tracker) -> str:
+    if tracker.get_slot("caller_type") == "public":
+        return "returning_client"
+    return (tracker.get_slot("referrer") or {}).get("kind", "health_professional")
+
+
+def allowed_services(tracker: Tracker) -> list[str]:
+    return service().services_for(referrer_kind(tracker))
+
+
+class ValidateServiceForm(ReferralFormValidation):
+    def name(self) -> str:
+        return "validate_service_form"
+
+    def validate_service(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        allowed = allowed_services(tracker)
+        chosen = INTENT_SERVICE.get(intent_of(tracker)) or choose(value, SERVICE_WORDS)
+        if chosen is None and len(allowed) == 1 and yes_or_no(tracker, value):
+            chosen = allowed[0]
+        if chosen is None:
+            return self.reask(dispatcher, tracker, "service", "Sorry, which service is this referral for?")
+        if chosen not in allowed:
+            names = service().services
+            return self.reask(dispatcher, tracker, "service",
+                              f"{names[chosen].name} referrals have to come from a health care professional, such "
+                              f"as the person's GP. I can take a {names[allowed[0]].name} referral instead.")
+        return {"service": chosen}
+
+
+class ActionAskService(Action):
+    def name(self) -> str:
+        return "action_ask_service"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        services = [service().services[key] for key in allowed_services(tracker)]
+        if len(services) == 1:
+            dispatcher.utter_message(text=f"I can take a referral to {services[0].name}: {services[0].summary}. "
+                                          f"Shall we go ahead?")
+        else:
+            options = " or ".join(f"{s.name} ({s.summary})" for s in services)
+            dispatcher.utter_message(text=f"Which service is the referral for: {options}?")
+        return []

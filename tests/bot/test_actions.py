@@ -1,0 +1,120 @@
+"""The actions against recorded trackers: re-asks, 999 advice first, and storing a referral exactly once."""
+import asyncio
+
+import pytest
+from aiohttp import web
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import intake_client
+from actions.patient import ValidatePatientForm
+from actions.submission import ActionSubmitReferral
+
+from .trackers import tracker
+
+PATIENT_FORM_DOMAIN = {"forms": {"patient_form": {"required_slots": ["patient_name", "patient_nhs_number"]}},
+                       "slots": {"patient_name": {"mappings": [{"type": "from_text", "conditions": [
+                                     {"active_loop": "patient_form", "requested_slot": "patient_name"}]}]},
+                                 "patient_nhs_number": {"mappings": [{"type": "from_text", "conditions": [
+                                     {"active_loop": "patient_form", "requested_slot": "patient_nhs_number"}]}]}}}
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def texts(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m["text"] for m in dispatcher.messages]
+
+
+def test_an_nhs_number_that_fails_modulus_11_gets_a_specific_reask():
+    dispatcher = CollectingDispatcher()
+    result = ValidatePatientForm().validate_patient_nhs_number("943 476 5918", dispatcher,
+                                                               tracker("943 476 5918"), {})
+    assert result["patient_nhs_number"] is None
+    assert texts(dispatcher) == ["That NHS number doesn't add up. Please check the 10 digits."]
+
+
+def test_after_two_failures_an_optional_field_can_be_skipped():
+    dispatcher = CollectingDispatcher()
+    result = ValidatePatientForm().validate_patient_nhs_number(
+        "12345", dispatcher, tracker("12345", slots={"failures": {"patient_nhs_number": 1}}), {})
+    assert result["failures"] == {"patient_nhs_number": 2}
+    assert "say \"don't know\"" in texts(dispatcher)[0]
+
+
+def test_dont_know_is_recorded_as_unknown():
+    result = ValidatePatientForm().validate_patient_nhs_number("not to hand", CollectingDispatcher(),
+                                                               tracker("not to hand", intent="dont_know"), {})
+    assert result == {"patient_nhs_number": "unknown"}
+
+
+def test_an_emergency_mid_form_gets_999_advice_first_and_is_not_taken_as_an_answer():
+    dispatcher = CollectingDispatcher()
+    said = tracker("he's collapsed and isn't breathing", intent="emergency", active_loop="patient_form",
+                   slots={"requested_slot": "patient_name", "patient_name": "he's collapsed and isn't breathing"})
+    events = run(ValidatePatientForm().run(dispatcher, said, PATIENT_FORM_DOMAIN))
+    assert texts(dispatcher)[0].startswith("If someone is seriously ill or injured")
+    assert "999" in texts(dispatcher)[0]
+    assert events == [SlotSet("patient_name", None)]
+
+
+COMPLETE_SLOTS = {
+    "caller_type": "professional", "registration_number": "GMC 7123456", "service": "rapid_response",
+    "patient_name": "Edith Clarke", "patient_date_of_birth": "1941-03-07", "patient_nhs_number": "9434765919",
+    "patient_address": "12 Porchester Square", "patient_postcode": "W2 4RJ", "patient_phone": "+447712345678",
+    "lives_alone": True, "consent": "given", "setting": "home", "reason": "fall", "difficulties": ["mobility"],
+    "goals": ["walk to the shops"], "risks": [], "mental_health_crisis": False, "urgency": "urgent",
+}
+
+
+class FlakyIntakeAPI:
+    """A local intake API that fails the first ``failures`` attempts, then stores once per key."""
+
+    def __init__(self, failures: int):
+        self.failures, self.keys, self.bodies = failures, [], []
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.keys.append(request.headers.get("Idempotency-Key"))
+        if self.failures:
+            self.failures -= 1
+            return web.json_response({"error": "internal_error", "message": "down"}, status=503)
+        self.bodies.append(await request.json())
+        return web.json_response({"reference": "KT4789", "out_of_hours": False, "borough": None,
+                                  "patient": {"phone": "+447712345678"}}, status=201)
+
+
+async def submit_against(api: FlakyIntakeAPI, monkeypatch) -> tuple[list, CollectingDispatcher]:
+    app = web.Application()
+    app.router.add_post("/api/referrals", api.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("INTAKE_API_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setattr(intake_client, "RETRY_DELAYS", (0.01, 0.01, 0.01))
+    dispatcher = CollectingDispatcher()
+    try:
+        events = await ActionSubmitReferral().run(dispatcher, tracker("yes", intent="affirm", slots=COMPLETE_SLOTS,
+                                                                      sender="conv-42"), {})
+    finally:
+        await runner.cleanup()
+    return events, dispatcher
+
+
+def test_a_brief_outage_is_retried_with_the_same_key_and_stored_once(monkeypatch):
+    api = FlakyIntakeAPI(failures=2)
+    events, dispatcher = run(submit_against(api, monkeypatch))
+    assert api.keys == ["conv-42"] * 3
+    assert len(api.bodies) == 1 and api.bodies[0]["patient"]["nhs_number"] == "9434765919"
+    assert "KT4789" in " ".join(texts(dispatcher))
+    assert SlotSet("submission", "stored") in events
+
+
+def test_a_long_outage_tells_the_caller_the_truth_and_keeps_everything(monkeypatch):
+    api = FlakyIntakeAPI(failures=10)
+    events, dispatcher = run(submit_against(api, monkeypatch))
+    assert len(api.keys) == 4 and api.bodies == []
+    assert "has NOT been sent" in texts(dispatcher)[0]
+    assert events == [SlotSet("submission", "failed")]  # no slot reset: nothing is lost

@@ -1,0 +1,56 @@
+"""How the actions read what callers type: dates, names, lists, choices."""
+from datetime import date
+
+import pytest
+
+from actions.clinical import SETTINGS, URGENCY
+from actions.parsing import choose, items, parse_date, person_name
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize("said", ["07/03/1941", "7/3/41", "7th March 1941", "7 march 41", "07031941",
+                                  "1941-03-07", "born on the 7th of March 1941", "March 7th, 1941", "7.3.1941"])
+def test_a_date_of_birth_written_many_ways(said):
+    assert parse_date(said, TODAY) == date(1941, 3, 7)
+
+
+@pytest.mark.parametrize("said", ["March 1941", "1941", "sometime in spring", "31/02/1941", ""])
+def test_an_incomplete_or_impossible_date_is_not_guessed(said):
+    assert parse_date(said, TODAY) is None
+
+
+@pytest.mark.parametrize("said,expected", [("tomorrow", date(2026, 11, 25)), ("today", TODAY),
+                                           ("friday", date(2026, 11, 27)), ("in 3 days", date(2026, 11, 27)),
+                                           ("27/11", date(2026, 11, 27)), ("2nd Dec", date(2026, 12, 2))])
+def test_discharge_dates_can_be_relative(said, expected):
+    assert parse_date(said, TODAY, past=False) == expected
+
+
+@pytest.mark.parametrize("said,name", [("Mrs Edith Clarke", ("Edith", "Clarke")),
+                                       ("her name is mary o'brien", ("Mary", "O'brien")),
+                                       ("John Paul McDonald", ("John Paul", "McDonald"))])
+def test_names(said, name):
+    assert person_name(said) == name
+
+
+@pytest.mark.parametrize("said", ["Edith", "7123456", ""])
+def test_a_name_needs_a_first_name_and_surname(said):
+    assert person_name(said) is None
+
+
+def test_lists_and_none():
+    assert items("mobility, washing and dressing") == ["mobility", "washing", "dressing"]
+    assert items("none") == [] and items("No.") == []
+
+
+@pytest.mark.parametrize("said,choice", [("she's on the ward at St Mary's", "hospital"), ("in a care home", "care_home"),
+                                         ("at home", "home"), ("hmm", None)])
+def test_where_the_patient_is(said, choice):
+    assert choose(said, SETTINGS) == choice
+
+
+@pytest.mark.parametrize("said,choice", [("today please", "urgent"), ("not urgent", "routine"),
+                                         ("within the next couple of days", "soon")])
+def test_urgency_longest_phrase_wins(said, choice):
+    assert choose(said, URGENCY) == choice

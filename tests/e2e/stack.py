@@ -1,0 +1,105 @@
+"""The running service for end-to-end tests and benchmarks: the intake API, the action server and the
+Rasa server as real processes on free local ports, talking real HTTP, with the trained model
+(models/cis.tar.gz, built by `make model`)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[2]
+BOT_BIN = ROOT / ".venv" / "bot" / "bin"
+API_BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "cis.tar.gz"
+SERVICE_TOKEN = "e2e-service-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int = 180) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up in {seconds}s:\n{log.read_text()[-3000:]}")
+
+
+class Stack:
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.api_port, self.actions_port, self.rasa_port = free_port(), free_port(), free_port()
+        self.api = f"http://127.0.0.1:{self.api_port}"
+        self.rasa = f"http://127.0.0.1:{self.rasa_port}"
+        self.database_url = f"sqlite:///{tmp / 'cis.sqlite3'}"
+        self.env = {**os.environ, "DATABASE_URL": self.database_url, "INTAKE_SERVICE_TOKEN": SERVICE_TOKEN,
+                    "INTAKE_API_URL": self.api, "PYTHONPATH": str(ROOT), "CIS_NOW": "2026-11-24T10:00:00+00:00"}
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, name: str, argv: list[str], health: str) -> None:
+        log = self.tmp / f"{name}.log"
+        process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        wait_until_up(health, process, log)
+
+    def up(self) -> None:
+        flask = [str(API_BIN / "flask"), "--app", "intake_api"]
+        subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=self.env, check=True, capture_output=True)
+        subprocess.run([*flask, "demo", "load"], cwd=ROOT, env=self.env, check=True, capture_output=True)
+        self.staff_token = subprocess.run([*flask, "staff", "token", "--email", "staff@cis.example"], cwd=ROOT,
+                                          env=self.env, check=True, capture_output=True, text=True).stdout.strip()
+        endpoints = self.tmp / "endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n')
+        self.start("api", [str(API_BIN / "waitress-serve"), "--host", "127.0.0.1", f"--port={self.api_port}",
+                           "--call", "intake_api:create_app"], f"{self.api}/healthz")
+        self.start("actions", [str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
+                               "--port", str(self.actions_port)], f"http://127.0.0.1:{self.actions_port}/health")
+        self.start("rasa", [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
+                            "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)],
+                   f"{self.rasa}/")
+
+    def down(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def log(self, name: str) -> str:
+        return (self.tmp / f"{name}.log").read_text()
+
+    def say(self, sender: str, message: str) -> list[str]:
+        reply = requests.post(f"{self.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                              timeout=60)
+        reply.raise_for_status()
+        return [m["text"] for m in reply.json() if "text" in m]
+
+    def staff_get(self, path: str) -> dict:
+        reply = requests.get(self.api + path, headers={"Authorization": f"Bearer {self.staff_token}"}, timeout=10)
+        reply.raise_for_status()
+        return reply.json()
+
+    def rows(self, sql: str) -> list:
+        engine = create_engine(self.database_url)
+        try:
+            with engine.connect() as conn:
+                return list(conn.execute(text(sql)))
+        finally:
+            engine.dispose()
