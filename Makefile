@@ -16,7 +16,7 @@ MODEL := models/cis.tar.gz
 BOT_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
 
-.PHONY: help envs model run test test-api test-bot test-e2e bench lock-api lock-bot clean
+.PHONY: help envs model run test test-api test-bot test-e2e bench nlu-report lock-api lock-bot clean
 
 help:
 	@echo "make run    build the environments, create the case store with demo data, start the service"
@@ -64,6 +64,10 @@ test-bot: $(BOT_VENV)/.installed $(MODEL)
 
 test-e2e: envs $(MODEL)
 	$(API_PY) -m pytest tests/e2e
+
+# Per-intent F1 from NLU cross-validation, written to docs/nlu-report.md.
+nlu-report: $(BOT_VENV)/.installed
+	NLU_REPORT=docs/nlu-report.md PYTHONPATH=$(CURDIR) $(BOT_PY) -m pytest tests/bot/test_nlu.py
 
 # Latency of whole referrals on this machine, written to docs/benchmarks.md.
 bench: envs $(MODEL)

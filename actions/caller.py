@@ -35,7 +35,7 @@ class ValidateCallerForm(ReferralFormValidation):
 
     async def extract_caller_type(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:
-        if tracker.get_slot("caller_type") or tracker.latest_action_name != "action_listen":
+        if tracker.get_slot("caller_type"):
             return {}
         found = caller_type_in(tracker)
         if found or tracker.get_slot("requested_slot") == "caller_type":

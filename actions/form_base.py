@@ -30,6 +30,16 @@ def channel_of(tracker: Tracker) -> str:
     return "voice" if tracker.get_latest_input_channel() == "voice" else "chat"
 
 
+def advised_since_last_message(tracker: Tracker) -> bool:
+    """Whether 999 advice has already been given in answer to the caller's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and event.get("text") == EMERGENCY_ADVICE:
+            return True
+    return False
+
+
 class ReferralFormValidation(FormValidationAction):
     """Base for the validate_<form> actions. Subclasses write ``validate_<slot>`` methods that
     return the slot's normalised value, or ``self.reask(...)`` with the reason it was refused."""
@@ -45,7 +55,7 @@ class ReferralFormValidation(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
-        if tracker.latest_action_name == "action_listen" and is_emergency(tracker):
+        if is_emergency(tracker) and not advised_since_last_message(tracker):
             dispatcher.utter_message(text=EMERGENCY_ADVICE)
             if requested and requested not in self.keeps_emergency_text:
                 # Not an answer to the question: ask it again after the advice.

@@ -48,7 +48,7 @@ class ActionHandoff(Action):
                     f"{d.referral_line_option}, from {hours}. If it's urgent call NHS {d.urgent_advice_number}, "
                     f"or {d.emergency_number} in an emergency.")
         if tracker.active_loop_name:
-            text += " Or we can carry on here: just answer the last question."
+            text += " Or we can carry on here:"
         dispatcher.utter_message(text=text)
         return []
 

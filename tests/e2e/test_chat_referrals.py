@@ -62,3 +62,136 @@ def test_a_gp_refers_a_patient_in_hospital_to_rapid_response(stack):
     assert stored["mental_health_crisis"] is False
     assert stored["urgency"] == "urgent"
     assert stored["out_of_hours"] is False
+
+
+def test_a_social_worker_refers_to_reablement_and_is_not_offered_rapid_response(stack):
+    sender, replies = conversation(stack, [
+        "hello",
+        "social worker with Westminster council",
+        "SW123456",
+        "482913",
+        "rapid response",         # not open to a social worker: a specific re-ask
+        "yes please",             # the one service they can refer to
+        "John Smith",
+        "2/1/1950",
+        "don't know",             # a professional may not have the NHS number
+        "14 Elgin Crescent",
+        "W11 3LP",
+        "020 7946 0321",
+        "no, he lives with his wife",
+        "yes",
+        "at home",
+        "struggling since his stroke in the summer",
+        "washing and preparing food",
+        "make a cup of tea on his own",
+        "none",
+        "no",
+        "routine",
+        "yes",
+    ])
+    assert "Rehabilitation and Reablement" in " ".join(replies[3])
+    assert "have to come from a health care professional" in " ".join(replies[4])
+    stored = referral_for(stack, sender)
+    assert stored["service"] == "rehab_reablement"
+    assert stored["referrer"]["profession"] == "social_worker"
+    assert stored["patient"]["nhs_number"] is None
+    assert stored["patient"]["lives_alone"] is False
+    assert stored["borough"] == {"code": "E09000020", "name": "Kensington and Chelsea"}
+    assert stored["routing"]["contacts"][0]["phone"] == "020 7361 3013"
+    assert stored["setting"] == "home" and stored["expected_discharge_date"] is None
+    assert stored["risks"] == [] and stored["urgency"] == "routine"
+
+
+def test_a_relative_refers_a_returning_client_to_reablement(stack):
+    sender, replies = conversation(stack, [
+        "hi, I'm calling about my dad",
+        "yes, they came out to him last winter",
+        "401 023 2137",
+        "02/11/1936",
+        "June Nolan",
+        "I'm his daughter",
+        "07912 345678",
+        "yes",
+        "Arthur Nolan",
+        "27 Hereford Road",
+        "W2 4AB",
+        "020 7946 0456",
+        "yes",
+        "yes",
+        "at home",
+        "keeps falling and can't manage the stairs",
+        "stairs and getting out of the bath",
+        "get upstairs to bed",
+        "falls",
+        "no",
+        "in the next few days",
+        "that's right",
+    ])
+    stored = referral_for(stack, sender)
+    assert stored["referrer"]["kind"] == "returning_client"
+    assert stored["referrer"]["name"] == "June Nolan" and stored["referrer"]["relationship"] == "family"
+    assert stored["referrer"]["phone"] == "+447912345678"
+    assert stored["service"] == "rehab_reablement"
+    assert stored["patient"]["nhs_number"] == "4010232137" and stored["patient"]["date_of_birth"] == "1936-11-02"
+    assert stored["urgency"] == "soon"
+
+
+def declined(stack, sender: str) -> list:
+    return stack.rows(f"SELECT reason, channel, borough_code FROM declined_contacts WHERE conversation_id = '{sender}'")
+
+
+def referrals_of(stack, sender: str) -> list:
+    return stack.rows(f"SELECT id FROM referrals WHERE conversation_id = '{sender}'")
+
+
+def test_a_member_of_the_public_for_someone_never_supported_is_refused_kindly(stack):
+    sender, replies = conversation(stack, ["hello", "it's about my mum", "no, never"])
+    refusal = " ".join(replies[-1])
+    assert "GP" in refusal and "020 7361 3013" in refusal and "020 7641 2500" in refusal
+    assert declined(stack, sender) == [("public_not_returning_client", "chat", None)]
+    assert referrals_of(stack, sender) == []
+
+
+def test_a_patient_outside_the_area_is_turned_away_and_counted(stack):
+    sender, replies = conversation(stack, [
+        "I'm a nurse", "12A3456E", "482913", "rapid response", "Ada Lovelace", "10/12/1940", "don't know",
+        "96 Euston Road", "NW1 2DB"])
+    assert "outside the area" in " ".join(replies[-1])
+    assert declined(stack, sender) == [("out_of_area", "chat", "E09000007")]
+    assert referrals_of(stack, sender) == []
+
+
+def test_an_emergency_mid_referral_gets_999_first_and_the_referral_carries_on(stack):
+    sender, replies = conversation(stack, ["I'm a physio", "PH123456", "482913", "rapid response",
+                                           "she's collapsed and she's not breathing", "Edith Clarke"])
+    assert replies[4][0].startswith("If someone is seriously ill or injured")
+    assert "999" in replies[4][0]
+    assert "patient's full name" in " ".join(replies[4])  # asked again after the advice
+    assert "date of birth" in " ".join(replies[5])
+
+
+def test_stop_submits_nothing(stack):
+    sender, replies = conversation(stack, ["I'm a GP", "7123456", "482913", "rapid response", "Edith Clarke",
+                                           "stop, I'll call back later"])
+    assert "Nothing has been sent" in " ".join(replies[-1])
+    assert referrals_of(stack, sender) == []
+
+
+def test_wrong_pins_lock_the_registration_and_offer_the_staffed_line(stack):
+    sender, replies = conversation(stack, ["I'm a pharmacist", "2071234", "111111", "2071234", "222222",
+                                           "2071234", "333333"])
+    assert "couldn't verify" in " ".join(replies[2])
+    assert "locked for 15 minutes" in " ".join(replies[-1]) and "0300 033 0333" in " ".join(replies[-1])
+
+
+def test_a_single_field_is_corrected_at_the_read_back(stack):
+    sender, replies = conversation(stack, [
+        "I'm a GP", "7654321", "482913", "reablement", "Edith Clarke", "07031941", "9434765919",
+        "12 Porchester Square", "W2 4RJ", "07712 345678", "yes", "yes", "at home", "frailty after a chest infection",
+        "washing", "get into the bath", "falls", "no", "routine",
+        "actually the postcode is SW1X 0BH",
+        "yes that's correct"])
+    assert "SW1X 0BH" in " ".join(replies[-2]) and "Kensington and Chelsea" not in " ".join(replies[-3])
+    stored = referral_for(stack, sender)
+    assert stored["patient"]["postcode"] == "SW1X 0BH"
+    assert stored["borough"]["name"] == "Kensington and Chelsea"
