@@ -118,3 +118,23 @@ def test_a_long_outage_tells_the_caller_the_truth_and_keeps_everything(monkeypat
     assert len(api.keys) == 4 and api.bodies == []
     assert "has NOT been sent" in texts(dispatcher)[0]
     assert events == [SlotSet("submission", "failed")]  # no slot reset: nothing is lost
+
+
+def test_out_of_hours_the_greeting_says_when_the_team_picks_up_and_where_urgent_need_goes(monkeypatch):
+    from actions.caller import ActionAskCallerType
+
+    monkeypatch.setenv("CIS_NOW", "2026-11-24T22:30:00+00:00")
+    dispatcher = CollectingDispatcher()
+    run(ActionAskCallerType().run(dispatcher, tracker("hello", intent="greet"), {}))
+    said = " ".join(texts(dispatcher))
+    assert "from 08:00" in said and "NHS 111" in said and "999" in said
+
+
+def test_in_hours_the_greeting_has_no_closed_notice(monkeypatch):
+    from actions.caller import ActionAskCallerType
+
+    monkeypatch.setenv("CIS_NOW", "2026-11-24T10:30:00+00:00")
+    dispatcher = CollectingDispatcher()
+    run(ActionAskCallerType().run(dispatcher, tracker("hello", intent="greet"), {}))
+    assert "NHS 111" not in " ".join(texts(dispatcher))
+    assert "health or social care professional" in texts(dispatcher)[-1]

@@ -41,14 +41,25 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int =
 
 
 class Stack:
-    def __init__(self, tmp: Path):
+    """The one-machine default (SQLite, in-memory tracker and lock stores), or, with ``scale_env``, the
+    scale-out set-up: endpoints.scale.yml with those variables, and ``rasa_processes`` Rasa servers
+    taking turns of the same conversations."""
+
+    def __init__(self, tmp: Path, database_url: str | None = None, scale_env: dict | None = None,
+                 rasa_processes: int = 1):
         self.tmp = tmp
-        self.api_port, self.actions_port, self.rasa_port = free_port(), free_port(), free_port()
+        self.api_port, self.actions_port = free_port(), free_port()
+        self.rasa_ports = [free_port() for _ in range(rasa_processes)]
         self.api = f"http://127.0.0.1:{self.api_port}"
-        self.rasa = f"http://127.0.0.1:{self.rasa_port}"
-        self.database_url = f"sqlite:///{tmp / 'cis.sqlite3'}"
+        self.rasa_urls = [f"http://127.0.0.1:{port}" for port in self.rasa_ports]
+        self.rasa = self.rasa_urls[0]
+        self.turns = 0
+        self.database_url = database_url or f"sqlite:///{tmp / 'cis.sqlite3'}"
+        self.scale_env = scale_env
         self.env = {**os.environ, "DATABASE_URL": self.database_url, "INTAKE_SERVICE_TOKEN": SERVICE_TOKEN,
-                    "INTAKE_API_URL": self.api, "PYTHONPATH": str(ROOT), "CIS_NOW": "2026-11-24T10:00:00+00:00"}
+                    "INTAKE_API_URL": self.api, "PYTHONPATH": str(ROOT), "CIS_NOW": "2026-11-24T10:00:00+00:00",
+                    **(scale_env or {}),
+                    "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
         self.processes: list[subprocess.Popen] = []
 
     def start(self, name: str, argv: list[str], health: str) -> None:
@@ -60,18 +71,22 @@ class Stack:
     def up(self) -> None:
         flask = [str(API_BIN / "flask"), "--app", "intake_api"]
         subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=self.env, check=True, capture_output=True)
-        subprocess.run([*flask, "demo", "load"], cwd=ROOT, env=self.env, check=True, capture_output=True)
+        subprocess.run([*flask, "demo", "load", "--allow-non-sqlite"], cwd=ROOT, env=self.env, check=True,
+                       capture_output=True)
         self.staff_token = subprocess.run([*flask, "staff", "token", "--email", "staff@cis.example"], cwd=ROOT,
                                           env=self.env, check=True, capture_output=True, text=True).stdout.strip()
         endpoints = self.tmp / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n')
+        endpoints.write_text('action_endpoint:\n  url: "${ACTION_ENDPOINT_URL}"\n')
+        if self.scale_env:
+            endpoints = ROOT / "endpoints.scale.yml"
         self.start("api", [str(API_BIN / "waitress-serve"), "--host", "127.0.0.1", f"--port={self.api_port}",
                            "--call", "intake_api:create_app"], f"{self.api}/healthz")
         self.start("actions", [str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
                                "--port", str(self.actions_port)], f"http://127.0.0.1:{self.actions_port}/health")
-        self.start("rasa", [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
-                            "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)],
-                   f"{self.rasa}/")
+        for number, (port, url) in enumerate(zip(self.rasa_ports, self.rasa_urls)):
+            self.start(f"rasa{number}", [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port),
+                                         "--credentials", str(ROOT / "credentials.yml"), "--endpoints",
+                                         str(endpoints)], f"{url}/")
 
     def down(self) -> None:
         for process in self.processes:
@@ -86,7 +101,10 @@ class Stack:
         return (self.tmp / f"{name}.log").read_text()
 
     def say(self, sender: str, message: str) -> list[str]:
-        reply = requests.post(f"{self.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+        """One turn, through the next Rasa process in turn (the only one in the default set-up)."""
+        rasa = self.rasa_urls[self.turns % len(self.rasa_urls)]
+        self.turns += 1
+        reply = requests.post(f"{rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message},
                               timeout=60)
         reply.raise_for_status()
         return [m["text"] for m in reply.json() if "text" in m]
