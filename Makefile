@@ -12,6 +12,9 @@ API_PY := $(API_VENV)/bin/python
 BOT_PY := $(BOT_VENV)/bin/python
 PIP_QUIET := --quiet --disable-pip-version-check
 
+# Rasa's telemetry would try to reach the internet; this service keeps everything on the machine.
+export RASA_TELEMETRY_ENABLED := false
+
 MODEL := models/cis.tar.gz
 BOT_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa

@@ -13,7 +13,8 @@ from intake_api import validation
 from . import intake_client
 from .form_base import ReferralFormValidation, service
 
-BODY_NAMES = {"GMC": "GMC number", "NMC": "NMC PIN", "HCPC": "HCPC registration number",
+BODY_NAMES = {"GMC": "GMC number", "NMC": "NMC registration number (your NMC PIN, like 12A3456E)",
+              "HCPC": "HCPC registration number",
               "GPhC": "GPhC registration number", "SWE": "Social Work England registration number"}
 
 

@@ -11,8 +11,8 @@ from rasa_sdk.types import DomainDict
 from intake_api.clock import now
 
 from .form_base import ReferralFormValidation, service
-from .parsing import intent_of
 
+CONFIDENT = 0.7
 _PUBLIC_WORDS = re.compile(r"\b(my (mum|mother|dad|father|nan|gran|grandma|grandad|grandfather|grandmother|husband|"
                            r"wife|partner|son|daughter|brother|sister|aunt|uncle|neighbour|friend|wife's|husband's)|"
                            r"myself|for me|about me|i'?m (his|her|their) (carer|son|daughter|wife|husband)|"
@@ -20,12 +20,20 @@ _PUBLIC_WORDS = re.compile(r"\b(my (mum|mother|dad|father|nan|gran|grandma|grand
 
 
 def caller_type_in(tracker: Tracker) -> str | None:
-    text = (tracker.latest_message or {}).get("text") or ""
-    intent = intent_of(tracker)
-    if intent == "i_am_professional" or service().profession_in(text):
-        return "professional"
-    if intent == "i_am_public" or _PUBLIC_WORDS.search(text):
+    """The classifier's answer when it is sure; otherwise the words: family words before job titles,
+    so "I'm not a nurse, it's my mum" is a member of the public."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    intent = message.get("intent") or {}
+    if (intent.get("confidence") or 0) >= CONFIDENT:
+        if intent.get("name") == "i_am_professional":
+            return "professional"
+        if intent.get("name") == "i_am_public":
+            return "public"
+    if _PUBLIC_WORDS.search(text):
         return "public"
+    if service().profession_in(text):
+        return "professional"
     return None
 
 

@@ -48,49 +48,82 @@ def _returning_client(data: dict) -> dict:
     }
 
 
-def _patient(data: dict, today: date, nhs_number_required: bool) -> dict:
+def _maybe(check, value, *args):
+    return check(value, *args) if value is not None else None
+
+
+def _patient(data: dict, today: date, nhs_number_required: bool, required: bool = True) -> dict:
     where = "patient."
     nhs_raw = body.text(data, "nhs_number", where, required=nhs_number_required, max_length=20)
-    postcode = validation.postcode(body.text(data, "postcode", where, max_length=20))
     return {
-        "patient_given_name": body.text(data, "given_name", where, max_length=100),
-        "patient_family_name": body.text(data, "family_name", where, max_length=100),
-        "patient_date_of_birth": validation.date_of_birth(body.text(data, "date_of_birth", where), today),
+        "patient_given_name": body.text(data, "given_name", where, required, max_length=100),
+        "patient_family_name": body.text(data, "family_name", where, required, max_length=100),
+        "patient_date_of_birth": _maybe(validation.date_of_birth, body.text(data, "date_of_birth", where, required),
+                                        today),
         "patient_nhs_number": validation.nhs_number(nhs_raw) if nhs_raw else None,
-        "patient_address_line": body.text(data, "address_line", where, max_length=300),
-        "patient_postcode": postcode,
-        "patient_phone": validation.uk_phone(body.text(data, "phone", where, max_length=40)),
-        "patient_lives_alone": body.boolean(data, "lives_alone", where),
+        "patient_address_line": body.text(data, "address_line", where, required, max_length=300),
+        "patient_postcode": _maybe(validation.postcode, body.text(data, "postcode", where, required, max_length=20)),
+        "patient_phone": _maybe(validation.uk_phone, body.text(data, "phone", where, required, max_length=40)),
+        "patient_lives_alone": body.boolean(data, "lives_alone", where, required),
     }
 
 
-def _clinical(data: dict, today: date) -> dict:
-    setting = body.choice(data, "setting", SETTINGS)
-    discharge = body.text(data, "expected_discharge_date", required=setting == "hospital")
-    if discharge:
-        try:
-            discharge_date = date.fromisoformat(discharge)
-        except ValueError:
-            raise ApiError(400, "invalid_date", "expected_discharge_date must be a date like 2026-12-01.",
-                           field="expected_discharge_date") from None
-        if discharge_date < today:
-            raise ApiError(422, "invalid_expected_discharge_date", "The expected discharge date is in the past.",
-                           field="expected_discharge_date")
-    consent = body.text(data, "consent")
-    if consent not in CONSENT:
+def _discharge_date(data: dict, setting: str | None, today: date, required: bool) -> date | None:
+    discharge = body.text(data, "expected_discharge_date", required=required and setting == "hospital")
+    if not discharge:
+        return None
+    try:
+        discharge_date = date.fromisoformat(discharge)
+    except ValueError:
+        raise ApiError(400, "invalid_date", "expected_discharge_date must be a date like 2026-12-01.",
+                       field="expected_discharge_date") from None
+    if discharge_date < today:
+        raise ApiError(422, "invalid_expected_discharge_date", "The expected discharge date is in the past.",
+                       field="expected_discharge_date")
+    return discharge_date
+
+
+def _clinical(data: dict, today: date, required: bool = True) -> dict:
+    setting = body.choice(data, "setting", SETTINGS, required=required)
+    consent = body.text(data, "consent", required=required)
+    if consent is not None and consent not in CONSENT:
         raise ApiError(422, "consent_required", "A referral needs the patient's consent, or a best-interests "
                                                 "decision by the referrer.", field="consent")
     return {
         "consent": consent,
         "setting": setting,
-        "expected_discharge_date": date.fromisoformat(discharge) if discharge else None,
-        "reason": body.text(data, "reason", max_length=4000),
+        "expected_discharge_date": _discharge_date(data, setting, today, required),
+        "reason": body.text(data, "reason", required=required, max_length=4000),
         "difficulties": body.text_list(data, "difficulties", required=False),
         "goals": body.text_list(data, "goals", required=False),
         "risks": body.text_list(data, "risks", required=False),
-        "mental_health_crisis": body.boolean(data, "mental_health_crisis"),
-        "urgency": body.choice(data, "urgency", URGENCY),
+        "mental_health_crisis": body.boolean(data, "mental_health_crisis", required=required),
+        "urgency": body.choice(data, "urgency", URGENCY, required=required),
     }
+
+
+def parse_incomplete(db: Session, data: dict, definition: ServiceDefinition, today: date) -> dict:
+    """What a verified professional had given when the conversation ended before submitting: every field
+    is optional but must still pass its rule; the professional referrer and the conversation are required."""
+    referrer_data = body.obj(data, "referrer")
+    if body.choice(referrer_data, "kind", REFERRER_KINDS, "referrer.") != "professional":
+        raise ApiError(422, "incomplete_needs_professional", "Only a verified professional's unfinished "
+                                                             "referral is kept; nothing is stored for the public.")
+    fields, _profession = _professional(db, referrer_data)
+    fields.update(_patient(body.obj(data, "patient", required=False), today, False, required=False))
+    borough = None
+    if fields["patient_postcode"]:
+        borough = definition.borough(validation.known_postcode(fields["patient_postcode"])[1])
+    fields.update(_clinical(data, today, required=False))
+    fields.update({
+        "service": body.choice(data, "service", tuple(definition.services), required=False),
+        "channel": body.choice(data, "channel", CHANNELS),
+        "conversation_id": body.text(data, "conversation_id", max_length=200),
+        "borough_code": borough.code if borough else None,
+        "borough_name": borough.name if borough else None,
+        "routing_contacts": [c.as_dict() for c in borough.adult_social_care] if borough else [],
+    })
+    return fields
 
 
 def parse_referral(db: Session, data: dict, definition: ServiceDefinition, today: date) -> dict:

@@ -17,7 +17,7 @@ from ..auth import service_only, staff_only
 from ..clock import now
 from ..errors import ApiError
 from ..models import STATUSES, TRANSITIONS, AuditEntry, Referral
-from ..referral_payload import CHANNELS, parse_referral
+from ..referral_payload import CHANNELS, parse_incomplete, parse_referral
 from ..serialise import audit_dict, referral_dict
 from ..store import audit, session
 from . import bp
@@ -64,10 +64,12 @@ def create_referral():
 
     definition = service()
     received = now()
-    fields = parse_referral(db, data, definition, received.date())
+    incomplete = body.choice(data, "status", ("new", "incomplete"), required=False) == "incomplete"
+    fields = (parse_incomplete if incomplete else parse_referral)(db, data, definition, received.date())
     for _attempt in range(5):
         referral = Referral(**fields, reference=new_reference(), idempotency_key=key, request_fingerprint=fingerprint,
-                            status="new", received_at=received, out_of_hours=not definition.is_open(received))
+                            status="incomplete" if incomplete else "new", received_at=received,
+                            out_of_hours=not definition.is_open(received))
         db.add(referral)
         try:
             db.flush()

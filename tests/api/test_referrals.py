@@ -251,3 +251,33 @@ def test_viewing_is_audited(app, client, bot, demo, staff):
     db = app.extensions["cis"]["sessions"]()
     views = db.scalars(select(AuditEntry).where(AuditEntry.action == "referral.viewed")).all()
     assert len(views) == 2 and all(v.referral_id == referral_id for v in views)
+
+
+def test_a_verified_professionals_unfinished_referral_is_kept_as_incomplete(client, bot, demo, staff):
+    body = {"status": "incomplete", "channel": "voice", "conversation_id": "CA0123456789abcdef",
+            "service": "rapid_response",
+            "referrer": {"kind": "professional", "registration_body": "GMC", "registration_number": "7123456",
+                         "phone": "020 7946 0999"},
+            "patient": {"given_name": "Edith", "family_name": "Clarke", "postcode": "SW1X 0BH"}}
+    created = post(client, bot, body)
+    assert created.status_code == 201, created.get_json()
+    stored = created.get_json()
+    assert stored["status"] == "incomplete"
+    assert stored["referrer"]["phone"] == "+442079460999"
+    assert stored["patient"]["given_name"] == "Edith" and stored["patient"]["date_of_birth"] is None
+    assert stored["borough"]["name"] == "Kensington and Chelsea"
+    listed = client.get("/api/referrals?status=incomplete", headers=staff).get_json()["referrals"]
+    assert [r["id"] for r in listed] == [stored["id"]]
+
+
+def test_an_incomplete_intake_still_checks_what_it_has_and_never_keeps_the_public(app, client, bot, demo):
+    bad_nhs = {"status": "incomplete", "channel": "chat", "conversation_id": "c1",
+               "referrer": {"kind": "professional", "registration_body": "GMC", "registration_number": "7123456"},
+               "patient": {"nhs_number": "9434765918"}}
+    assert post(client, bot, bad_nhs).get_json()["error"] == "invalid_nhs_number"
+    public = {"status": "incomplete", "channel": "chat", "conversation_id": "c2",
+              "referrer": {"kind": "returning_client", "name": "June", "relationship": "family",
+                           "phone": "07912 345678"}}
+    response = post(client, bot, public)
+    assert response.status_code == 422 and response.get_json()["error"] == "incomplete_needs_professional"
+    assert count(app) == 0

@@ -138,3 +138,16 @@ def test_in_hours_the_greeting_has_no_closed_notice(monkeypatch):
     run(ActionAskCallerType().run(dispatcher, tracker("hello", intent="greet"), {}))
     assert "NHS 111" not in " ".join(texts(dispatcher))
     assert "health or social care professional" in texts(dispatcher)[-1]
+
+
+@pytest.mark.parametrize("said,intent,confidence,caller", [
+    ("I'm a district nurse", "i_am_professional", 0.95, "professional"),
+    ("I'm not a nurse or anything, it's my mum", "inform", 0.4, "public"),
+    ("GP here", "greet", 0.3, "professional"),
+    ("calling about my husband", "i_am_public", 0.9, "public"),
+    ("hello", "greet", 0.99, None),
+])
+def test_who_is_calling(said, intent, confidence, caller):
+    from actions.caller import caller_type_in
+
+    assert caller_type_in(tracker(said, intent=intent, confidence=confidence)) == caller

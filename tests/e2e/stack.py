@@ -57,7 +57,8 @@ class Stack:
         self.database_url = database_url or f"sqlite:///{tmp / 'cis.sqlite3'}"
         self.scale_env = scale_env
         self.env = {**os.environ, "DATABASE_URL": self.database_url, "INTAKE_SERVICE_TOKEN": SERVICE_TOKEN,
-                    "INTAKE_API_URL": self.api, "PYTHONPATH": str(ROOT), "CIS_NOW": "2026-11-24T10:00:00+00:00",
+                    "INTAKE_API_URL": self.api, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
+                    "CIS_NOW": "2026-11-24T10:00:00+00:00",
                     **(scale_env or {}),
                     "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
         self.processes: list[subprocess.Popen] = []

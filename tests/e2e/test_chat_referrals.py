@@ -195,3 +195,44 @@ def test_a_single_field_is_corrected_at_the_read_back(stack):
     stored = referral_for(stack, sender)
     assert stored["patient"]["postcode"] == "SW1X 0BH"
     assert stored["borough"]["name"] == "Kensington and Chelsea"
+
+
+PATIENT_UP_TO_CONSENT = ["Edith Clarke", "07/03/1941", "9434765919", "12 Porchester Square", "W2 4RJ", "07712 345678",
+                         "yes"]
+
+
+def test_a_best_interests_decision_stands_in_for_consent(stack):
+    sender, replies = conversation(stack, [
+        "paramedic here", "PA12345", "482913", "rapid response", *PATIENT_UP_TO_CONSENT,
+        "no, she doesn't have capacity to agree",
+        "yes, it's a best interests decision",
+        "at home", "confused and not eating", "preparing food, medication", "eat regular meals", "lives alone",
+        "no", "today", "yes"])
+    assert "best interests" in " ".join(replies[11])  # asked after "no" to consent
+    stored = referral_for(stack, sender)
+    assert stored["consent"] == "best_interests"
+    assert stored["referrer"]["profession"] == "paramedic"
+
+
+def test_without_consent_or_best_interests_nothing_is_taken(stack):
+    sender, replies = conversation(stack, ["I'm an OT", "OT12345", "482913", "reablement", *PATIENT_UP_TO_CONSENT,
+                                           "no", "no"])
+    assert "without the patient's consent" in " ".join(replies[-1])
+    assert referrals_of(stack, sender) == []
+    assert declined(stack, sender) == [("no_consent", "chat", "E09000033")]
+
+
+def test_speak_to_a_person_gives_the_line_and_the_referral_carries_on(stack):
+    sender, replies = conversation(stack, ["I'm a GP", "7123456", "482913", "rapid response",
+                                           "can I speak to a real person please", "Edith Clarke"])
+    handoff = " ".join(replies[4])
+    assert "0300 033 0333" in handoff and "08:00 to 20:00" in handoff
+    assert "patient's full name" in handoff
+    assert "date of birth" in " ".join(replies[5])
+
+
+def test_start_again_goes_back_to_the_first_question(stack):
+    sender, replies = conversation(stack, ["I'm a GP", "7123456", "start again", "I'm a nurse"])
+    assert "start again" in " ".join(replies[2]).lower()
+    assert "health or social care professional" in " ".join(replies[2])
+    assert "NMC registration number" in " ".join(replies[3])
