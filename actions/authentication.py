@@ -11,7 +11,8 @@ from rasa_sdk.types import DomainDict
 from intake_api import validation
 
 from . import intake_client
-from .form_base import ReferralFormValidation, service
+from .form_base import ReferralFormValidation, opening, service
+from .parsing import code_candidates, digits_in
 
 BODY_NAMES = {"GMC": "GMC number", "NMC": "NMC registration number (your NMC PIN, like 12A3456E)",
               "HCPC": "HCPC registration number",
@@ -42,15 +43,17 @@ class ValidateProfessionalForm(ReferralFormValidation):
         bodies = registration_bodies(tracker)
         problems = []
         for body in bodies:
-            try:
-                return {"registration_number": f"{body} {validation.registration_number(body, value or '')}"}
-            except validation.Invalid as exc:
-                problems.append(exc.message)
+            for candidate in [value or "", *code_candidates(value)]:
+                try:
+                    return {"registration_number": f"{body} {validation.registration_number(body, candidate)}"}
+                except validation.Invalid as exc:
+                    problems.append(exc.message)
+        problems = list(dict.fromkeys(problems))
         return self.reask(dispatcher, tracker, "registration_number", problems[0] if len(problems) == 1 else
                           "That doesn't look like a GMC, NMC, HCPC or GPhC registration number. Please check it.")
 
     async def validate_pin(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        pin = re.sub(r"[\s#-]", "", value or "")
+        pin = digits_in(value)
         if not re.fullmatch(r"\d{6}", pin):
             return self.reask(dispatcher, tracker, "pin", "Your PIN is 6 digits. Please give all 6.")
         body, number = (tracker.get_slot("registration_number") or " ").split(" ", 1)
@@ -76,6 +79,7 @@ class ActionAskRegistrationNumber(Action):
         return "action_ask_registration_number"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        opening(dispatcher, tracker)
         bodies = registration_bodies(tracker)
         if len(bodies) == 1:
             dispatcher.utter_message(text=f"What is your {BODY_NAMES[bodies[0]]}?")

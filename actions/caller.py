@@ -8,15 +8,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from intake_api.clock import now
-
-from .form_base import ReferralFormValidation, service
+from .form_base import ReferralFormValidation, opening, service
 
 CONFIDENT = 0.7
 _PUBLIC_WORDS = re.compile(r"\b(my (mum|mother|dad|father|nan|gran|grandma|grandad|grandfather|grandmother|husband|"
                            r"wife|partner|son|daughter|brother|sister|aunt|uncle|neighbour|friend|wife's|husband's)|"
                            r"myself|for me|about me|i'?m (his|her|their) (carer|son|daughter|wife|husband)|"
-                           r"carer|family|relative|member of the public|patient)\b", re.I)
+                           r"carer|family|relative|member of the public|i'?m the patient|about myself)\b", re.I)
 
 
 def caller_type_in(tracker: Tracker) -> str | None:
@@ -67,19 +65,9 @@ class ActionAskCallerType(Action):
         return "action_ask_caller_type"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        if not any(e.get("event") == "bot" for e in tracker.events):
-            definition = service()
-            dispatcher.utter_message(text=f"Hello, this is the {definition.name} referral line for "
-                                          f"{' and '.join(b.name for b in definition.boroughs.values())}.")
-            if not definition.is_open(now()):
-                dispatcher.utter_message(text=out_of_hours_notice())
+        opening(dispatcher, tracker)
         dispatcher.utter_message(text="Are you a health or social care professional making a referral, "
                                       "or are you contacting us about yourself or a family member?")
         return []
 
 
-def out_of_hours_notice() -> str:
-    d = service()
-    return (f"The team is available from {d.opens:%H:%M} to {d.closes:%H:%M} every day. I can take your referral now, "
-            f"and the team will pick it up from {d.opens:%H:%M}. If the need is urgent, call NHS "
-            f"{d.urgent_advice_number}, or {d.emergency_number} in an emergency.")

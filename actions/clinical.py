@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .form_base import ReferralFormValidation, today
+from .form_base import NOT_APPLICABLE, ReferralFormValidation, today
 from .parsing import choose, items, parse_date, yes_or_no
 
 SETTINGS = {"home": ("home", "house", "flat", "at home", "own home", "community", "sheltered"),
             "hospital": ("hospital", "ward", "inpatient", "in patient", "admitted", "discharge", "a and e", "a e"),
             "care_home": ("care home", "nursing home", "residential", "residential home")}
 URGENCY = {"urgent": ("today", "urgent", "urgently", "asap", "as soon as possible", "now", "immediately",
-                      "straight away", "right away", "same day", "very urgent"),
+                      "straight away", "right away", "same day", "very urgent", "hour", "hours", "this morning",
+                      "this afternoon", "tonight"),
            "soon": ("soon", "few days", "couple of days", "this week", "next few days", "48 hours", "tomorrow",
                     "next day", "within days"),
            "routine": ("routine", "not urgent", "no rush", "whenever", "non urgent", "next week", "weeks")}
@@ -32,7 +33,7 @@ class ValidateClinicalForm(ReferralFormValidation):
         if setting is None:
             return self.reask(dispatcher, tracker, "setting",
                               "Sorry, is the patient at home, in hospital, or in a care home?")
-        return {"setting": setting}
+        return {"setting": setting, "expected_discharge_date": None if setting == "hospital" else NOT_APPLICABLE}
 
     def validate_expected_discharge_date(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         when = parse_date(value, today(), past=False)

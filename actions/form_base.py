@@ -16,6 +16,9 @@ from intake_api.service_definition import ServiceDefinition, load_cached
 from .safety import EMERGENCY_ADVICE, is_emergency
 
 FAILURES_BEFORE_OFFER = 2
+# For a question that does not apply (no discharge date for a patient at home). Rasa re-asks a form's
+# slots in the domain's order after an interruption, so such a slot must not stay empty.
+NOT_APPLICABLE = "not_applicable"
 
 
 def service() -> ServiceDefinition:
@@ -28,6 +31,24 @@ def today():
 
 def channel_of(tracker: Tracker) -> str:
     return "voice" if tracker.get_latest_input_channel() == "voice" else "chat"
+
+
+def out_of_hours_notice() -> str:
+    d = service()
+    return (f"The team is available from {d.opens:%H:%M} to {d.closes:%H:%M} every day. I can take your referral now, "
+            f"and the team will pick it up from {d.opens:%H:%M}. If the need is urgent, call NHS "
+            f"{d.urgent_advice_number}, or {d.emergency_number} in an emergency.")
+
+
+def opening(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Before the assistant's very first question: who it is, and the hours when the team is closed."""
+    if any(event.get("event") == "bot" for event in tracker.events):
+        return
+    definition = service()
+    dispatcher.utter_message(text=f"Hello, this is the {definition.name} referral line for "
+                                  f"{' and '.join(b.name for b in definition.boroughs.values())}.")
+    if not definition.is_open(now()):
+        dispatcher.utter_message(text=out_of_hours_notice())
 
 
 def advised_since_last_message(tracker: Tracker) -> bool:
@@ -60,7 +81,13 @@ class ReferralFormValidation(FormValidationAction):
             if requested and requested not in self.keeps_emergency_text:
                 # Not an answer to the question: ask it again after the advice.
                 return [SlotSet(requested, None)]
-        return await super().run(dispatcher, tracker, domain)
+        events = await super().run(dispatcher, tracker, domain)
+        answered = any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
+        if answered and tracker.get_slot("stop_requested"):
+            # They carried on. (Only alongside an answer: an event of its own would stop the form
+            # from stepping aside for "stop", "start again" or "speak to a person".)
+            events.append(SlotSet("stop_requested", None))
+        return events
 
     def reask(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, message: str) -> dict[str, Any]:
         """Refuse an answer with a specific reason; after two failures offer to skip or hand over."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -10,15 +10,25 @@ from intake_api.clock import now
 
 from .form_base import service
 from .safety import EMERGENCY_ADVICE
+from .summary import field_named, start_correction
 
 
 class ActionStop(Action):
-    """Nothing is submitted, and nothing the caller said is kept in the conversation."""
+    """Nothing is submitted, and nothing the caller said is kept in the conversation. Part way through a
+    referral the caller is asked once to be sure, since everything they gave would be lost."""
 
     def name(self) -> str:
         return "action_stop"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        form = tracker.active_loop_name
+        text = (tracker.latest_message or {}).get("text") or ""
+        if form == "confirm_form" and field_named(text):  # "no, change the phone number" is not a stop
+            return [*(SlotSet(k, v) for k, v in start_correction(field_named(text)).items()), FollowupAction(form)]
+        if form and form != "caller_form" and not tracker.get_slot("stop_requested"):
+            dispatcher.utter_message(text="Do you want to stop this referral? Nothing will be sent. Say \"stop\" "
+                                          "again to stop, or answer the question to carry on.")
+            return [SlotSet("stop_requested", True), FollowupAction(form)]
         dispatcher.utter_message(text="OK, I've stopped. Nothing has been sent and I haven't kept the details. "
                                       "You can start a new referral at any time.")
         return [ActiveLoop(None), AllSlotsReset()]
@@ -69,4 +79,5 @@ class ActionDefaultFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         dispatcher.utter_message(text="Sorry, I didn't understand that. I can take a referral to the Community "
                                       "Independence Service: say hello to begin, or \"speak to a person\".")
-        return []
+        # As Rasa's own fallback does: forget the message, so the assistant waits for the next one.
+        return [UserUtteranceReverted()]

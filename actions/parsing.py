@@ -136,3 +136,35 @@ def choose(text: str, choices: dict[str, tuple[str, ...]]) -> str | None:
     top = max(best.values())
     winners = [key for key, length in best.items() if length == top]
     return winners[0] if len(winners) == 1 else None
+
+
+def digits_in(text: str) -> str:
+    """All the digits a caller gave, in order: "NHS number is 943 476 5919" -> "9434765919"."""
+    return re.sub(r"\D", "", text or "")
+
+
+_POSTCODE_IN_TEXT = re.compile(r"\b([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*(\d[A-Za-z]{2})\b")
+
+
+def postcode_in(text: str) -> str:
+    """The postcode inside "it's W2 4RJ" (the whole text when none stands out, for the rule to judge)."""
+    match = _POSTCODE_IN_TEXT.search(text or "")
+    return f"{match.group(1)} {match.group(2)}" if match else (text or "")
+
+
+def phone_in(text: str) -> str:
+    """The phone number inside "call her on 07712 345678 please" (or the whole text)."""
+    import phonenumbers
+
+    for match in phonenumbers.PhoneNumberMatcher(text or "", "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        return match.raw_string
+    return text or ""
+
+
+def code_candidates(text: str) -> list[str]:
+    """Registration numbers a caller may have given: "GMC 7123456", "my PIN is 12A 3456E", "OT 12345"."""
+    words = re.sub(r"\b(my|the|is|it'?s|number|no|registration|reg|pin|gmc|nmc|hcpc|gphc|swe|sw e|code)\b",
+                   " ", (text or "").lower())
+    tokens = re.findall(r"[a-z]*\d[a-z\d]*", words)
+    joined = re.sub(r"[^a-z0-9]", "", words)
+    return [t.upper() for t in dict.fromkeys([joined, *tokens, "".join(tokens)]) if t]

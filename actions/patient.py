@@ -11,8 +11,8 @@ from rasa_sdk.types import DomainDict
 from intake_api import validation
 
 from . import intake_client
-from .form_base import ReferralFormValidation, channel_of, service, today
-from .parsing import parse_date, person_name, says_dont_know, yes_or_no
+from .form_base import NOT_APPLICABLE, ReferralFormValidation, channel_of, service, today
+from .parsing import digits_in, parse_date, person_name, phone_in, postcode_in, says_dont_know, yes_or_no
 from .public_callers import refusal_text
 
 
@@ -49,7 +49,7 @@ class ValidatePatientForm(ReferralFormValidation):
         if says_dont_know(tracker, value):
             return {"patient_nhs_number": "unknown"}
         try:
-            return {"patient_nhs_number": validation.nhs_number(value)}
+            return {"patient_nhs_number": validation.nhs_number(digits_in(value) or value)}
         except validation.Invalid as exc:
             return self.reask(dispatcher, tracker, "patient_nhs_number", exc.message)
 
@@ -62,7 +62,7 @@ class ValidatePatientForm(ReferralFormValidation):
 
     async def validate_patient_postcode(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         try:
-            postcode = validation.postcode(value)
+            postcode = validation.postcode(postcode_in(value))
             reply = await intake_client.routing(postcode)
         except validation.Invalid as exc:
             return self.reask(dispatcher, tracker, "patient_postcode", exc.message)
@@ -76,7 +76,7 @@ class ValidatePatientForm(ReferralFormValidation):
 
     def validate_patient_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         try:
-            return {"patient_phone": validation.uk_phone(value)}
+            return {"patient_phone": validation.uk_phone(phone_in(value))}
         except validation.Invalid as exc:
             return self.reask(dispatcher, tracker, "patient_phone", exc.message)
 
@@ -91,8 +91,8 @@ class ValidatePatientForm(ReferralFormValidation):
         if answer is None:
             return self.reask(dispatcher, tracker, "consent", "Sorry, has the patient agreed to be referred? Yes or no?")
         if answer:
-            return {"consent": "given", "patient_outcome": "complete"}
-        return {"consent": "no"}
+            return {"consent": "given", "best_interests": NOT_APPLICABLE, "patient_outcome": "complete"}
+        return {"consent": "no", "best_interests": None}
 
     def validate_best_interests(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         answer = yes_or_no(tracker, value)

@@ -12,7 +12,7 @@ from intake_api import validation
 
 from . import intake_client
 from .form_base import ReferralFormValidation, channel_of, service, today
-from .parsing import choose, parse_date, says_dont_know, yes_or_no
+from .parsing import choose, digits_in, parse_date, phone_in, says_dont_know, yes_or_no
 
 RELATIONSHIPS = {"self": ("me", "myself", "self", "i am", "the person", "patient", "it s me", "its me"),
                  "family": ("family", "son", "daughter", "wife", "husband", "partner", "mum", "dad", "mother",
@@ -45,7 +45,7 @@ class ValidatePublicForm(ReferralFormValidation):
             dispatcher.utter_message(text="I need the NHS number to find their record.")
             return {"client_nhs_number": "unknown", "public_outcome": "refused"}
         try:
-            return {"client_nhs_number": validation.nhs_number(value)}
+            return {"client_nhs_number": validation.nhs_number(digits_in(value) or value)}
         except validation.Invalid as exc:
             return self.reask(dispatcher, tracker, "client_nhs_number", exc.message)
 
@@ -84,7 +84,7 @@ class ValidatePublicForm(ReferralFormValidation):
 
     def validate_caller_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         try:
-            return {"caller_phone": validation.uk_phone(value)}
+            return {"caller_phone": validation.uk_phone(phone_in(value))}
         except validation.Invalid as exc:
             return self.reask(dispatcher, tracker, "caller_phone", exc.message)
 

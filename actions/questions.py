@@ -10,6 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from .form_base import opening
+
 QUESTIONS = {
     "profession": "What is your role? For example GP, nurse, physiotherapist, occupational therapist, paramedic, pharmacist or social worker.",
     "pin": "Please give your 6-digit referrer PIN.",
@@ -49,6 +51,7 @@ class _AskQuestion(Action):
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        opening(dispatcher, tracker)
         dispatcher.utter_message(text=QUESTIONS[self.slot])
         return []
 

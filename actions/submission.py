@@ -8,11 +8,8 @@ from rasa_sdk.events import AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from intake_api.clock import now
-
 from . import intake_client
-from .caller import out_of_hours_notice
-from .form_base import channel_of, service
+from .form_base import channel_of, out_of_hours_notice, service
 from .public_callers import contacts_text
 
 log = logging.getLogger(__name__)
@@ -39,7 +36,7 @@ def referral_payload(tracker: Tracker) -> dict:
                     "lives_alone": bool(slot("lives_alone"))},
         "consent": slot("consent"),
         "setting": slot("setting"),
-        "expected_discharge_date": slot("expected_discharge_date"),
+        "expected_discharge_date": slot("expected_discharge_date") if slot("setting") == "hospital" else None,
         "reason": slot("reason"),
         "difficulties": slot("difficulties") or [],
         "goals": slot("goals") or [],

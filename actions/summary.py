@@ -7,9 +7,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from rasa_sdk.utils import call_potential_coroutine
 
 from .clinical import ValidateClinicalForm
-from .form_base import ReferralFormValidation, service
+from .form_base import NOT_APPLICABLE, ReferralFormValidation, service
 from .parsing import intent_of, yes_or_no
 from .patient import ValidatePatientForm
 
@@ -55,12 +56,17 @@ def field_named(text: str) -> str | None:
 async def apply_correction(slot: str, value: str, dispatcher, tracker, domain) -> dict[str, Any] | None:
     """Check a new value with the same rule as the original question. None if it was refused."""
     form = FIELDS[slot][1]()
-    result = await getattr(form, f"validate_{slot}")(value, dispatcher, tracker, domain)
+    result = await call_potential_coroutine(getattr(form, f"validate_{slot}")(value, dispatcher, tracker, domain))
     if result.get(slot) is None or result.get("patient_outcome") in ("out_of_area", "no_consent"):
         if result.get("patient_outcome") == "out_of_area":
             dispatcher.utter_message(text="That postcode is outside our area, so I've kept the one you gave before.")
         return None
     return {k: v for k, v in result.items() if k not in ("failures", "patient_outcome")}
+
+
+def start_correction(slot: str) -> dict[str, Any]:
+    """Ask for the new value of one field, then read the referral back again."""
+    return {"correction": slot, "confirmed": "correcting", "correction_value": None}
 
 
 class ValidateConfirmForm(ReferralFormValidation):
@@ -85,14 +91,14 @@ class ValidateConfirmForm(ReferralFormValidation):
             changed = await apply_correction(slot, new_value, dispatcher, tracker, domain)
             if changed:
                 return {**changed, "confirmed": None}
-        return {"correction": slot, "confirmed": None}
+        return start_correction(slot)
 
     async def validate_correction_value(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         slot = tracker.get_slot("correction")
         changed = await apply_correction(slot, value, dispatcher, tracker, domain)
         if changed is None:
             return {"correction_value": None}
-        return {**changed, "correction": None, "correction_value": None, "confirmed": None}
+        return {**changed, "correction": None, "correction_value": NOT_APPLICABLE, "confirmed": None}
 
 
 class ActionAskCorrectionValue(Action):

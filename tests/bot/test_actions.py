@@ -151,3 +151,23 @@ def test_who_is_calling(said, intent, confidence, caller):
     from actions.caller import caller_type_in
 
     assert caller_type_in(tracker(said, intent=intent, confidence=confidence)) == caller
+
+
+def test_questions_that_do_not_apply_are_marked_so_an_interruption_never_asks_them():
+    from actions.clinical import ValidateClinicalForm
+
+    at_home = ValidateClinicalForm().validate_setting("at home", CollectingDispatcher(), tracker("at home"), {})
+    assert at_home == {"setting": "home", "expected_discharge_date": "not_applicable"}
+    on_ward = ValidateClinicalForm().validate_setting("on the ward", CollectingDispatcher(), tracker("on the ward"), {})
+    assert on_ward == {"setting": "hospital", "expected_discharge_date": None}
+    consent = ValidatePatientForm().validate_consent("yes", CollectingDispatcher(), tracker("yes", intent="affirm"), {})
+    assert consent["best_interests"] == "not_applicable"
+
+
+@pytest.mark.parametrize("slot,said,expected", [("patient_phone", "020 7946 0321", "+442079460321"),
+                                                ("lives_alone", "no", False), ("urgency", "routine", "routine")])
+def test_a_correction_is_checked_by_the_same_rule_as_the_first_answer(slot, said, expected):
+    from actions.summary import apply_correction
+
+    changed = run(apply_correction(slot, said, CollectingDispatcher(), tracker(said), {}))
+    assert changed[slot] == expected

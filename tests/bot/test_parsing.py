@@ -54,3 +54,28 @@ def test_where_the_patient_is(said, choice):
                                          ("within the next couple of days", "soon")])
 def test_urgency_longest_phrase_wins(said, choice):
     assert choose(said, URGENCY) == choice
+
+
+@pytest.mark.parametrize("said,body,number", [("GMC 7123456", "GMC", "7123456"), ("my gmc number is 71 23 456", "GMC", "7123456"),
+                                              ("NMC pin 12A3456E", "NMC", "12A3456E"), ("it's OT 12345", "HCPC", "OT12345"),
+                                              ("SWE SW123456", "SWE", "SW123456")])
+def test_registration_numbers_inside_a_sentence(said, body, number):
+    from intake_api import validation
+
+    from actions.parsing import code_candidates
+
+    found = []
+    for candidate in code_candidates(said):
+        try:
+            found.append(validation.registration_number(body, candidate))
+        except validation.Invalid:
+            pass
+    assert number in found
+
+
+def test_numbers_inside_sentences():
+    from actions.parsing import digits_in, phone_in, postcode_in
+
+    assert digits_in("NHS number is 943 476 5919") == "9434765919"
+    assert postcode_in("the postcode is w2 4ab thanks") == "w2 4ab"
+    assert phone_in("call her on 07712 345678 please").replace(" ", "") == "07712345678"

@@ -77,7 +77,7 @@ class Stack:
         self.staff_token = subprocess.run([*flask, "staff", "token", "--email", "staff@cis.example"], cwd=ROOT,
                                           env=self.env, check=True, capture_output=True, text=True).stdout.strip()
         endpoints = self.tmp / "endpoints.yml"
-        endpoints.write_text('action_endpoint:\n  url: "${ACTION_ENDPOINT_URL}"\n')
+        endpoints.write_text(f'action_endpoint:\n  url: "{self.env["ACTION_ENDPOINT_URL"]}"\n')
         if self.scale_env:
             endpoints = ROOT / "endpoints.scale.yml"
         self.start("api", [str(API_BIN / "waitress-serve"), "--host", "127.0.0.1", f"--port={self.api_port}",

@@ -170,11 +170,24 @@ def test_an_emergency_mid_referral_gets_999_first_and_the_referral_carries_on(st
     assert "date of birth" in " ".join(replies[5])
 
 
-def test_stop_submits_nothing(stack):
+def test_stop_is_checked_once_then_submits_nothing(stack):
     sender, replies = conversation(stack, ["I'm a GP", "7123456", "482913", "rapid response", "Edith Clarke",
-                                           "stop, I'll call back later"])
+                                           "stop, I'll call back later", "stop"])
+    assert "Do you want to stop this referral?" in " ".join(replies[-2])
+    assert "date of birth" in " ".join(replies[-2])  # or carry on where they were
     assert "Nothing has been sent" in " ".join(replies[-1])
     assert referrals_of(stack, sender) == []
+
+
+def test_a_correction_at_the_read_back_is_never_taken_for_stop(stack):
+    sender, replies = conversation(stack, [
+        "I'm a GP", "7123456", "482913", "rapid response", "Edith Clarke", "07/03/1941", "9434765919",
+        "12 Porchester Square", "W2 4RJ", "07712 345678", "yes", "yes", "at home", "fall, now unsteady", "walking",
+        "walk to the shops", "falls", "no", "within 2 hours",
+        "no, change the phone number", "020 7946 0321", "yes"])
+    assert "phone number" in " ".join(replies[-3])
+    stored = referral_for(stack, sender)
+    assert stored["patient"]["phone"] == "+442079460321" and stored["urgency"] == "urgent"
 
 
 def test_wrong_pins_lock_the_registration_and_offer_the_staffed_line(stack):
