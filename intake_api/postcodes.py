@@ -25,19 +25,20 @@ def local_authority(postcode: str) -> str | None:
     """ONS local authority code for a normalised full postcode ("W2 4RJ"), or None if the
     directory does not know the postcode."""
     compact = postcode.replace(" ", "").upper()
-    if not compact:
-        return None
-    letter = compact[0]
+    return _table(compact[0]).get(compact) if compact else None
+
+
+def _table(letter: str) -> dict[str, str]:
     table = _by_letter.get(letter)
     if table is None:
         with _lock:
             table = _by_letter.get(letter)
             if table is None:
                 table = _by_letter[letter] = _load_letter(letter)
-    return table.get(compact)
+    return table
 
 
 def warm(letters: str) -> None:
     """Load the given first letters now (at start-up) rather than on a caller's turn."""
     for letter in letters:
-        local_authority(letter + "0")
+        _table(letter)
