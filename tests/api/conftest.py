@@ -6,36 +6,17 @@ PostgreSQL half is skipped with the reason, except under CI=true, where it fails
 """
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from intake_api import create_app
 from intake_api.migrate import upgrade
 from intake_api.models import Base
 
+from ..postgres import fresh_schema
+
 SERVICE_TOKEN = "test-service-token"
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PG_SCHEMA = "cis_test"
-
-
-def _postgres_url() -> str:
-    """A URL whose connections use a schema of the tests' own, emptied first."""
-    try:
-        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
-        engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means "not here"
-        reason = f"PostgreSQL not reachable at TEST_POSTGRES_URL ({type(exc).__name__}); case-store tests ran on SQLite only"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + " -- CI must run them")
-        pytest.skip(reason)
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{PG_SCHEMA}"
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -43,7 +24,7 @@ def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'cis.sqlite3'}"
     else:
-        url = _postgres_url()
+        url = fresh_schema("cis_test")
     upgrade(url)
     return url
 

@@ -9,42 +9,27 @@ import socket
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
+from ..postgres import POSTGRES_URL, fresh_schema, unavailable
 from .stack import Stack
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS = (os.environ.get("REDIS_HOST", "127.0.0.1"), int(os.environ.get("REDIS_PORT", "6379")))
-SCHEMA = "cis_e2e"
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason + " -- CI must run the scale-out test")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def scaled(tmp_path_factory):
-    try:
-        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-        engine.dispose()
-    except Exception as exc:  # noqa: BLE001
-        _unavailable(f"PostgreSQL not reachable at TEST_POSTGRES_URL ({type(exc).__name__})")
+    case_store = fresh_schema("cis_e2e")
     try:
         socket.create_connection(REDIS, timeout=3).close()
     except OSError as exc:
-        _unavailable(f"Redis not reachable at {REDIS[0]}:{REDIS[1]} ({type(exc).__name__})")
-    url = engine.url
+        unavailable(f"Redis not reachable at {REDIS[0]}:{REDIS[1]} ({type(exc).__name__})")
+    url = make_url(POSTGRES_URL)
     scale_env = {"RASA_TRACKER_DB_HOST": url.host, "RASA_TRACKER_DB_PORT": str(url.port or 5432),
                  "RASA_TRACKER_DB_NAME": url.database, "RASA_TRACKER_DB_USER": url.username or "postgres",
                  "RASA_TRACKER_DB_PASSWORD": url.password or "", "REDIS_HOST": REDIS[0], "REDIS_PORT": str(REDIS[1]),
                  "REDIS_DB": "1"}
-    stack = Stack(tmp_path_factory.mktemp("scaled"), database_url=f"{POSTGRES_URL}?options=-csearch_path%3D{SCHEMA}",
-                  scale_env=scale_env, rasa_processes=2)
+    stack = Stack(tmp_path_factory.mktemp("scaled"), database_url=case_store, scale_env=scale_env, rasa_processes=2)
     try:
         stack.up()
         yield stack
