@@ -7,7 +7,6 @@ turns per second with no pause; and POST /api/referrals on its own.
 from __future__ import annotations
 
 import platform
-import statistics
 import sys
 import tempfile
 import threading

@@ -1,7 +1,6 @@
 """Administration: ``flask --app intake_api <group> <command>`` (see the README)."""
 from __future__ import annotations
 
-from datetime import date
 
 import click
 from flask.cli import AppGroup

@@ -14,5 +14,5 @@ def from_environment() -> dict:
         "RASA_PUBLIC_URL": os.environ.get("RASA_PUBLIC_URL", ""),
         "SPR_STAFF_NUMBER": os.environ.get("SPR_STAFF_NUMBER", ""),
         "SERVICE_DEFINITION": os.environ.get("SERVICE_DEFINITION") or None,
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or os.environ.get("INTAKE_SERVICE_TOKEN") or os.urandom(32).hex(),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or os.urandom(32).hex(),
     }

@@ -1,7 +1,6 @@
 """Whole referrals through the REST channel, as a person would type them, then what the case store holds."""
 import uuid
 
-import pytest
 
 
 def conversation(stack, turns: list[str]) -> tuple[str, list[list[str]]]:
