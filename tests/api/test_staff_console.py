@@ -79,7 +79,7 @@ def test_the_referral_page_shows_every_field_in_clinician_order(app, client, bot
                   "+447712345678", "Dr Asha Patel", "GMC 7123456", "Verified with PIN", "ODS E87012",
                   "Rapid Response", "urgent", "hospital", "2026-11-27", "Fall at home, now unsteady on her feet",
                   "mobility", "washing", "walk to the local shops", "falls", "lives alone", "Westminster",
-                  "Adult Social Care: 020 7641 2500", "service</td>", "referral.created"):
+                  "Adult Social Care: 020 7641 2500", "the assistant (service)</td>", "Received</td>"):
         assert shown in page, shown
 
 
@@ -93,6 +93,7 @@ def test_each_view_and_change_is_audited_once_and_shown(app, client, bot, demo):
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Status changed to triaged." in page and "Called the GP back" in page
+    assert f"<td>{DEMO_EMAIL}</td>" in page and "Status changed: new → triaged" in page
     assert 'class="status status-triaged"' in page
     assert audit_actions(app, rid) == ["service referral.created", f"{ME} referral.viewed",
                                        f"{ME} referral.status_changed", f"{ME} referral.viewed"]
@@ -129,6 +130,7 @@ def test_the_json_download_is_audited(app, client, bot, demo):
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     assert response.get_json()["reference"] == referral["reference"]
     assert f"{ME} referral.exported" in audit_actions(app, referral["id"])
+    assert "Exported as JSON" in client.get(f"/staff/referrals/{referral['id']}").get_data(as_text=True)
 
 
 def test_the_csv_export_follows_the_filters_and_leaves_out_patient_identifiers(app, client, bot, demo):

@@ -20,9 +20,14 @@ GP_REFERRAL = [
 ]
 
 
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(field => field.labels.length === 0).map(field => field.name)"""
+
+
 def log_in_by_keyboard(page, stack):
     page.goto(f"{stack.api}/staff/")
     expect(page).to_have_url(f"{stack.api}/staff/login?next=/staff/")
+    assert page.evaluate(UNLABELLED) == []
     page.keyboard.type(EMAIL)  # the e-mail field has the focus
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
@@ -37,6 +42,9 @@ def test_staff_log_in_filter_open_triage_download_and_log_out(stack, page):
     assert reference in " ".join(replies[-1])
 
     log_in_by_keyboard(page, stack)
+    assert page.evaluate(UNLABELLED) == []
+    page.keyboard.press("Tab")  # keyboard users can jump past the header
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     row_link = page.get_by_role("link", name=reference, exact=True)
     expect(row_link).to_be_visible()
     expect(page.locator("tr", has=row_link).locator(".badge-urgent")).to_have_text("Urgent")
@@ -54,6 +62,7 @@ def test_staff_log_in_filter_open_triage_download_and_log_out(stack, page):
     page.get_by_role("link", name=reference, exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Referral {reference}")
+    assert page.evaluate(UNLABELLED) == []
     main = page.locator("main")
     for shown in ("Dr Asha Patel", "GMC 7123456", "Verified with PIN", "9434765919", "W2 4RJ",
                   "Adult Social Care: 020 7641 2500", "fall at home last week, now unsteady on her feet"):
