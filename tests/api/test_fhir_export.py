@@ -88,3 +88,14 @@ def test_the_console_session_cannot_change_a_referral_through_the_api(client, bo
     log_in(client)
     response = client.patch(f"/api/referrals/{referral['id']}", json={"status": "triaged", "note": "x"})
     assert response.status_code == 401
+
+
+def test_a_returning_client_referring_themselves_is_the_requester(client, bot, demo, staff):
+    referral = store_referral(client, bot, service="rehab_reablement", setting="home", expected_discharge_date=None,
+                              referrer={"kind": "returning_client", "name": "Edith Clarke", "relationship": "self",
+                                        "phone": "07712 345678"})
+    bundle = fetch(client, {"Authorization": staff["Authorization"]}, referral["id"])
+    found = resources(bundle)
+    assert set(found) == {"ServiceRequest", "Patient"}
+    patient_url = next(e.fullUrl for e in bundle.entry if e.resource.get_resource_type() == "Patient")
+    assert found["ServiceRequest"].requester.reference == patient_url
