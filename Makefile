@@ -19,7 +19,7 @@ MODEL := models/cis.tar.gz
 BOT_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
 
-.PHONY: help envs model run test test-api test-bot test-e2e bench nlu-report lock-api lock-bot clean
+.PHONY: help envs model run test test-api test-bot test-e2e test-browser bench nlu-report lock-api lock-bot clean
 
 help:
 	@echo "make run    build the environments, create the case store with demo data, start the service"
@@ -49,7 +49,7 @@ model: $(MODEL)
 run: envs $(MODEL)
 	@bash scripts/run-local
 
-test: test-api test-bot test-e2e
+test: test-api test-bot test-e2e test-browser
 
 test-api: $(API_VENV)/.installed
 	$(API_PY) -m pytest tests/api
@@ -59,6 +59,10 @@ test-bot: $(BOT_VENV)/.installed $(MODEL)
 
 test-e2e: envs $(MODEL)
 	$(API_PY) -m pytest tests/e2e
+
+# The staff console and the web chat in Debian's Chromium (/usr/bin/chromium), driven by Playwright.
+test-browser: envs $(MODEL)
+	$(API_PY) -m pytest tests/browser
 
 # Per-intent F1 from NLU cross-validation, written to docs/nlu-report.md.
 nlu-report: $(BOT_VENV)/.installed

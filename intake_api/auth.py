@@ -45,6 +45,14 @@ def staff_only(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
+        if "Authorization" not in request.headers and request.method in ("GET", "HEAD"):
+            # The console's session cookie reads (never changes) through the API: FHIR download, for one.
+            from .staff.sessions import actor_of, current
+
+            row = current()
+            if row is not None:
+                g.staff_user, g.actor = row.staff_user, actor_of(row.staff_user)
+                return view(*args, **kwargs)
         digest = token_digest(_bearer())
         row = session().scalar(select(StaffToken).where(StaffToken.token_sha256 == digest))
         if row is None or row.revoked or not row.staff_user.active or not hmac.compare_digest(row.token_sha256, digest):

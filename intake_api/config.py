@@ -15,4 +15,15 @@ def from_environment() -> dict:
         "SPR_STAFF_NUMBER": os.environ.get("SPR_STAFF_NUMBER", ""),
         "SERVICE_DEFINITION": os.environ.get("SERVICE_DEFINITION") or None,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or os.urandom(32).hex(),
+        # Staff console: a session left idle this long must log in again.
+        "STAFF_SESSION_IDLE_MINUTES": _minutes("STAFF_SESSION_IDLE_MINUTES", 30),
     }
+
+
+def _minutes(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name}={raw!r} must be a whole number of minutes, at least 1")
+    return int(raw)

@@ -172,3 +172,18 @@ class AuditEntry(Base):
     referral_id: Mapped[Optional[int]] = mapped_column(ForeignKey("referrals.id"), index=True)
     referrer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("referrers.id"))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class StaffSession(Base):
+    """A logged-in staff console session. The cookie holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    last_seen_at: Mapped[datetime] = mapped_column(default=now)
+    ended_at: Mapped[Optional[datetime]]
+    staff_user: Mapped[StaffUser] = relationship()

@@ -81,6 +81,9 @@ class ServiceDefinition:
     boroughs: dict[str, Borough]
     lockout_attempts: int
     lockout_minutes: int
+    # FHIR export: the identifier system of each registration body, and of the service's own references.
+    registration_systems: dict[str, str]
+    referral_reference_system: str
 
     def borough(self, code: str | None) -> Borough | None:
         return self.boroughs.get(code or "")
@@ -142,6 +145,12 @@ class _Reader:
             ok = False
         if not ok and not re.fullmatch(r"\d{3}", value):
             raise self.fail(f"{where}.{key}", f"{value!r} is not a valid UK phone number")
+        return value
+
+    def uri(self, parent: dict, key: str, where: str) -> str:
+        value = self.text(parent, key, where)
+        if not re.fullmatch(r"https://\S+", value):
+            raise self.fail(f"{where}.{key}", f"{value!r} is not an https:// identifier system")
         return value
 
     def positive_int(self, parent: dict, key: str, where: str) -> int:
@@ -218,6 +227,10 @@ def parse(raw, source: str = "service definition") -> ServiceDefinition:
             _contact(r, c, f"{where}.adult_social_care[{j}]") for j, c in enumerate(contacts)))
 
     lockout = r.mapping(top.get("referrer_lockout"), "referrer_lockout")
+    fhir = r.mapping(top.get("fhir"), "fhir")
+    systems = r.mapping(fhir.get("registration_identifier_systems"), "fhir.registration_identifier_systems")
+    registration_systems = {body: r.uri(systems, body, "fhir.registration_identifier_systems")
+                            for body in REGISTRATION_BODIES}
     return ServiceDefinition(
         name=r.text(svc, "name", "service"),
         short_name=r.text(svc, "short_name", "service"),
@@ -230,6 +243,8 @@ def parse(raw, source: str = "service definition") -> ServiceDefinition:
         services=services, professions=professions, boroughs=boroughs,
         lockout_attempts=r.positive_int(lockout, "failed_attempts", "referrer_lockout"),
         lockout_minutes=r.positive_int(lockout, "minutes", "referrer_lockout"),
+        registration_systems=registration_systems,
+        referral_reference_system=r.uri(fhir, "referral_reference_system", "fhir"),
     )
 
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from . import clients, declined, referrals, referrers, routing  # noqa: E402,F401  (routes register on bp)
+from . import clients, declined, fhir, referrals, referrers, routing  # noqa: E402,F401  (routes register on bp)

@@ -58,7 +58,7 @@ class Stack:
         self.scale_env = scale_env
         self.env = {**os.environ, "DATABASE_URL": self.database_url, "INTAKE_SERVICE_TOKEN": SERVICE_TOKEN,
                     "INTAKE_API_URL": self.api, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
-                    "CIS_NOW": "2026-11-24T10:00:00+00:00",
+                    "CIS_NOW": "2026-11-24T10:00:00+00:00", "RASA_PUBLIC_URL": self.rasa,
                     **(scale_env or {}),
                     "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
         self.processes: list[subprocess.Popen] = []
@@ -85,7 +85,9 @@ class Stack:
         self.start("actions", [str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
                                "--port", str(self.actions_port)], f"http://127.0.0.1:{self.actions_port}/health")
         for number, (port, url) in enumerate(zip(self.rasa_ports, self.rasa_urls)):
+            # --cors: the web chat page (served by the API) talks to the REST channel from the browser.
             self.start(f"rasa{number}", [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port),
+                                         "--cors", "*",
                                          "--credentials", str(ROOT / "credentials.yml"), "--endpoints",
                                          str(endpoints)], f"{url}/")
 
