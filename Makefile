@@ -16,7 +16,8 @@ PIP_QUIET := --quiet --disable-pip-version-check
 export RASA_TELEMETRY_ENABLED := false
 
 MODEL := models/cis.tar.gz
-BOT_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+# Only what training reads: the service definition (data/service.yml) is read by the actions at run time.
+BOT_DATA := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
 
 .PHONY: help envs model run test test-api test-bot test-e2e test-browser bench nlu-report lock-api lock-bot clean

@@ -24,6 +24,18 @@ def registration_bodies(tracker: Tracker) -> tuple[str, ...]:
     return profession.registration_bodies if profession else ()
 
 
+def registration_in(text: str) -> str | None:
+    """A registration number given with its body's name ("NMC 12A3456E"), or in a format only one body uses."""
+    named = [body for body in BODY_NAMES if re.search(rf"\b{body}\b", text, re.I)]
+    for body in named or ["NMC", "SWE"]:
+        for candidate in [text, *code_candidates(text)]:
+            try:
+                return f"{body} {validation.registration_number(body, candidate)}"
+            except validation.Invalid:
+                continue
+    return None
+
+
 class ValidateProfessionalForm(ReferralFormValidation):
     def name(self) -> str:
         return "validate_professional_form"
@@ -33,11 +45,21 @@ class ValidateProfessionalForm(ReferralFormValidation):
         if value in definition.professions:
             return {"profession": value}
         profession = definition.profession_in(value or "")
-        if profession is None:
+        if profession is not None:
+            return {"profession": profession.key}
+        registration = registration_in(value or "")
+        if registration is None:
             return self.reask(dispatcher, tracker, "profession",
                               "Sorry, I didn't recognise that role. Are you a GP, hospital doctor, nurse, "
                               "physiotherapist, occupational therapist, paramedic, pharmacist or social worker?")
-        return {"profession": profession.key}
+        # They gave their registration number first: keep it, and ask the role only if the body leaves it open.
+        roles = definition.registered_only_with(registration.split(" ")[0])
+        if len(roles) == 1:
+            return {"profession": roles[0].key, "registration_number": registration}
+        names = " or ".join(role.name if role.key != "gp" else "a GP" for role in roles)
+        asked = self.reask(dispatcher, tracker, "profession", f"Thank you, I have your {registration}. And are you "
+                                                              f"{names}?")
+        return {**asked, "registration_number": registration}
 
     def validate_registration_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         bodies = registration_bodies(tracker)

@@ -1,6 +1,7 @@
 """The patient: who they are, where they live (which borough), how to reach them, and consent."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,6 +15,10 @@ from . import intake_client
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, channel_of, service, today
 from .parsing import digits_in, parse_date, person_name, phone_in, postcode_in, says_dont_know, yes_or_no
 from .public_callers import refusal_text
+
+_BEST_INTERESTS = re.compile(r"\bbest[- ]interests?\b", re.I)
+_NOT_BEST_INTERESTS = re.compile(r"\b(no|not|isn'?t|without)\b.{0,30}\bbest[- ]interests?\b", re.I)
+_LACKS_CAPACITY = re.compile(r"\b(lacks?|lacking|no|without|hasn'?t got|doesn'?t have|not got)\b.{0,20}\bcapacity\b", re.I)
 
 
 class ValidatePatientForm(ReferralFormValidation):
@@ -87,6 +92,11 @@ class ValidatePatientForm(ReferralFormValidation):
         return {"lives_alone": answer}
 
     def validate_consent(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if _BEST_INTERESTS.search(value or "") and not _NOT_BEST_INTERESTS.search(value or ""):
+            # "yes, it's a best-interests decision" is not the patient's own consent.
+            return {"consent": "best_interests", "best_interests": True, "patient_outcome": "complete"}
+        if _LACKS_CAPACITY.search(value or ""):
+            return {"consent": "no", "best_interests": None}  # then: is it a best-interests decision?
         answer = yes_or_no(tracker, value)
         if answer is None:
             return self.reask(dispatcher, tracker, "consent", "Sorry, has the patient agreed to be referred? Yes or no?")

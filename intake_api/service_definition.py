@@ -99,9 +99,14 @@ class ServiceDefinition:
     def profession_in(self, text: str) -> Profession | None:
         """The profession a caller names in free text ("district nurse here"), longest match first."""
         words = " " + re.sub(r"[^a-z0-9 ]+", " ", text.lower()) + " "
+        singular = re.sub(r"\b(\w{2,})s\b", r"\1", words)  # "one of the district nurses"
         candidates = [(len(phrase), p) for p in self.professions.values()
-                      for phrase in (p.name.lower(), *p.spoken_as) if f" {phrase} " in words]
+                      for phrase in (p.name.lower(), *p.spoken_as) if f" {phrase} " in words + singular]
         return max(candidates, key=lambda c: c[0])[1] if candidates else None
+
+    def registered_only_with(self, body: str) -> list[Profession]:
+        """The roles whose registration is with ``body`` alone (NMC: nurse; GMC: GP or hospital doctor)."""
+        return [p for p in self.professions.values() if p.registration_bodies == (body,)]
 
     def may_refer(self, referrer_kind: str, service: str) -> bool:
         svc = self.services.get(service)

@@ -171,3 +171,35 @@ def test_a_correction_is_checked_by_the_same_rule_as_the_first_answer(slot, said
 
     changed = run(apply_correction(slot, said, CollectingDispatcher(), tracker(said), {}))
     assert changed[slot] == expected
+
+
+@pytest.mark.parametrize("said,intent,expected", [
+    ("she lacks capacity", "inform", {"consent": "no", "best_interests": None}),
+    ("no, he doesn't have capacity to agree", "deny", {"consent": "no", "best_interests": None}),
+    ("yes, best interests decision made by me", "affirm",
+     {"consent": "best_interests", "best_interests": True, "patient_outcome": "complete"}),
+    ("yes she's happy for me to refer", "affirm",
+     {"consent": "given", "best_interests": "not_applicable", "patient_outcome": "complete"}),
+])
+def test_consent_answers_that_speak_of_capacity_or_best_interests(said, intent, expected):
+    result = ValidatePatientForm().validate_consent(said, CollectingDispatcher(), tracker(said, intent=intent), {})
+    assert result == expected
+
+
+def test_a_registration_number_given_for_the_role_is_kept_and_names_the_role_when_only_one_fits():
+    from actions.authentication import ValidateProfessionalForm
+
+    form, dispatcher = ValidateProfessionalForm(), CollectingDispatcher()
+    nurse = form.validate_profession("NMC 12A3456E", dispatcher, tracker("NMC 12A3456E"), {})
+    assert nurse == {"profession": "nurse", "registration_number": "NMC 12A3456E"}
+    doctor = form.validate_profession("gmc 7123456", dispatcher, tracker("gmc 7123456"), {})
+    assert doctor["profession"] is None and doctor["registration_number"] == "GMC 7123456"
+    assert texts(dispatcher) == ["Thank you, I have your GMC 7123456. And are you a GP or hospital doctor?"]
+
+
+def test_a_role_said_in_the_plural_is_recognised():
+    from actions.authentication import ValidateProfessionalForm
+
+    said = "I'm one of the district nurses in Pimlico"
+    assert ValidateProfessionalForm().validate_profession(said, CollectingDispatcher(), tracker(said), {}) == {
+        "profession": "nurse"}

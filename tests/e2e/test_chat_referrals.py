@@ -3,9 +3,16 @@ import uuid
 
 
 
+NOT_UNDERSTOOD = "Sorry, I didn't understand that."
+
+
 def conversation(stack, turns: list[str]) -> tuple[str, list[list[str]]]:
+    """Each turn's replies; every turn of these scripts is one the assistant must understand."""
     sender = "chat-" + uuid.uuid4().hex[:10]
-    return sender, [stack.say(sender, message) for message in turns]
+    replies = [stack.say(sender, message) for message in turns]
+    misunderstood = [(turn, reply) for turn, reply in zip(turns, replies) if NOT_UNDERSTOOD in " ".join(reply)]
+    assert not misunderstood, misunderstood
+    return sender, replies
 
 
 def referral_for(stack, sender: str) -> dict:
@@ -144,7 +151,9 @@ def referrals_of(stack, sender: str) -> list:
 
 
 def test_a_member_of_the_public_for_someone_never_supported_is_refused_kindly(stack):
-    sender, replies = conversation(stack, ["hello", "it's about my mum", "no, never"])
+    sender, replies = conversation(stack, ["hello", "it's about my mum", "no, never", "ok, thank you"])
+    assert replies[-1] == ["You're welcome."]  # the assistant waited for them after the refusal
+    replies = replies[:-1]
     refusal = " ".join(replies[-1])
     assert "GP" in refusal and "020 7361 3013" in refusal and "020 7641 2500" in refusal
     assert declined(stack, sender) == [("public_not_returning_client", "chat", None)]
