@@ -27,9 +27,11 @@ def build_app(overrides: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .chat import bp as chat_bp
     from .cli import register as register_cli
+    from .voice import bp as voice_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(chat_bp)
+    app.register_blueprint(voice_bp)
     register_cli(app)
 
     @app.get("/healthz")
