@@ -1,0 +1,94 @@
+"""The end of a telephone call. The voice gateway (intake_api/voice/) sends ``/call_ended`` with the
+caller's number when Twilio reports the call over; a verified professional's unfinished referral is kept
+as an **incomplete** intake so staff can call back. Nothing is kept for a member of the public, and a
+referral already stored is not stored again (its slots were reset when it was stored)."""
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from intake_api import validation
+
+from . import intake_client
+from .form_base import NOT_APPLICABLE, channel_of
+from .submission import referral_payload
+
+log = logging.getLogger(__name__)
+
+CALL_ENDED_METADATA = "call_ended"  # set by the voice gateway, through the authenticated voice channel
+
+
+def gateway_metadata(tracker: Tracker) -> dict:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("metadata") or {}
+    return {}
+
+
+def _value(tracker: Tracker, slot: str):
+    value = tracker.get_slot(slot)
+    return None if value in (None, "", NOT_APPLICABLE, "unknown") else value
+
+
+def incomplete_payload(tracker: Tracker, callback_phone: str | None) -> dict:
+    """What the professional had given so far; unanswered fields are left out, never guessed."""
+    payload = referral_payload(tracker)
+    given, _, family = (tracker.get_slot("patient_name") or "").rpartition(" ")
+    payload["status"] = "incomplete"
+    payload["channel"] = "voice"
+    if callback_phone:
+        payload["referrer"]["phone"] = callback_phone
+    payload["patient"] = {
+        "given_name": given or None, "family_name": family or None,
+        "date_of_birth": _value(tracker, "patient_date_of_birth"),
+        "nhs_number": _value(tracker, "patient_nhs_number"),
+        "address_line": _value(tracker, "patient_address"),
+        "postcode": _value(tracker, "patient_postcode"),
+        "phone": _value(tracker, "patient_phone"),
+        "lives_alone": tracker.get_slot("lives_alone") if isinstance(tracker.get_slot("lives_alone"), bool) else None,
+    }
+    consent = tracker.get_slot("consent")
+    payload["consent"] = consent if consent in ("given", "best_interests") else None
+    for field in ("setting", "reason", "urgency", "service"):
+        payload[field] = _value(tracker, field)
+    payload["expected_discharge_date"] = _value(tracker, "expected_discharge_date")
+    crisis = tracker.get_slot("mental_health_crisis")
+    payload["mental_health_crisis"] = crisis if isinstance(crisis, bool) else None
+    return payload
+
+
+def callback_number(raw: str | None) -> str | None:
+    try:
+        return validation.uk_phone(raw) if raw else None
+    except validation.Invalid:
+        return None  # withheld or not a UK number: staff use the directory's number
+
+
+class ActionCallEnded(Action):
+    def name(self) -> str:
+        return "action_call_ended"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        metadata = gateway_metadata(tracker)
+        if channel_of(tracker) != "voice" or not metadata.get(CALL_ENDED_METADATA):
+            # Only the voice gateway ends a call; typed words like "call ended" are not understood as that.
+            dispatcher.utter_message(text="Sorry, I didn't understand that. Say hello to begin a referral.")
+            return [UserUtteranceReverted()]
+        unfinished = (tracker.get_slot("auth_outcome") == "verified" and tracker.get_slot("caller_type") == "professional"
+                      and tracker.get_slot("registration_number"))
+        if unfinished:
+            payload = incomplete_payload(tracker, callback_number(metadata.get("callback_phone")))
+            try:
+                reply = await intake_client.submit_referral(payload, f"{tracker.sender_id}/call-ended")
+                if reply.ok:
+                    log.info("call ended before submitting: incomplete intake %s kept", reply.body.get("reference"))
+                else:
+                    log.error("incomplete intake refused by the intake API: %s", reply.body.get("error"))
+            except intake_client.IntakeUnavailable:
+                log.error("call ended before submitting: the intake API could not store the incomplete intake")
+        # The call is over: nothing more is kept in the conversation.
+        return [ActiveLoop(None), AllSlotsReset()]
