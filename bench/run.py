@@ -23,6 +23,8 @@ sys.path.insert(0, str(ROOT))
 from tests.api.payloads import referral_body  # noqa: E402
 from tests.e2e.stack import SERVICE_TOKEN, Stack  # noqa: E402
 
+from voice import voice_rows  # noqa: E402  (bench/voice.py: the telephone's webhooks)
+
 REFERRAL = ["hi", "I'm a GP", "7123456", "482913", "rapid response please", "Mrs Edith Clarke", "7th March 1941",
             "943 476 5919", "Flat 3, 12 Porchester Square", "w2 4rj", "07712 345678", "yes she lives alone",
             "yes she's agreed", "at home", "fall at home, now unsteady on her feet", "mobility and washing",
@@ -96,6 +98,7 @@ def main() -> None:
             fifty, fifty_errors, _ = concurrent(stack, 50, 2.0)
             busy, busy_errors, busy_seconds = concurrent(stack, 8, 0.0)
             posts = api_posts(stack, 200)
+            voice = voice_rows(stack, row)
         finally:
             stack.down()
     rows = [
@@ -106,6 +109,7 @@ def main() -> None:
         row("chat turn, 8 conversations, no pause", busy, busy_errors,
             f"sustained {len(busy) / busy_seconds:.1f} turns/s"),
         row("POST /api/referrals (200 requests, one client)", posts, [], "bar: p95 ≤ 50 ms"),
+        *voice,
     ]
     report = "\n".join([
         "# Benchmarks", "",
