@@ -51,9 +51,10 @@ def relay(call_sid: str, message: str, metadata: dict | None = None) -> BotReply
         raise RasaUnavailable(f"HTTP {response.status_code}")
     reply = BotReply(requested_slot=body.get("requested_slot"), active_loop=body.get("active_loop"))
     for message in body.get("messages") or []:
-        if message.get("text"):
-            reply.texts.append(message["text"])
         custom = message.get("custom")
         if isinstance(custom, dict) and custom.get("voice"):
             reply.signals.append(custom["voice"])
+        elif message.get("text") and not reply.signals:
+            # After a transfer or the end of the call, whatever the bot would ask next is not said.
+            reply.texts.append(message["text"])
     return reply

@@ -17,6 +17,7 @@ from . import bp, twiml
 from .rasa_relay import BotReply, RasaUnavailable, relay
 from .signature import twilio_only
 from .speech import callers_answer, has_digits
+from .speech import read_back as spoken_back
 
 log = logging.getLogger(__name__)
 
@@ -159,9 +160,8 @@ def turn():
 
 def read_back(asked: str, heard: str) -> Response:
     action = twiml.url("confirm", ask=asked, heard=heard)
-    question = f"I heard {heard}. Press 1 if that's right, or 2 to try again."
-    return xml(twiml.ask([question], action, twiml.url("silence", ask=asked), digits=1,
-                         reprompt=f"I heard {heard}. Press 1 if that's right, or 2 to try again."))
+    question = f"I heard {spoken_back(heard)}. Press 1 if that's right, or 2 to try again."
+    return xml(twiml.ask([question], action, twiml.url("silence", ask=asked), digits=1))
 
 
 @bp.post("/confirm")

@@ -21,14 +21,22 @@ _NUMBER = re.compile(r"(?<![\d:])\d+(?: \d+)*(?![\d:])")
 _CODE = re.compile(r"\b(?!\d+(?:st|nd|rd|th)\b)(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{4,}\b")
 
 
-def _spell(match: re.Match, text: str) -> str:
+def _spell(match: re.Match, text: str, shortest: int = 4) -> str:
     number = match.group(0)
-    if sum(ch.isdigit() for ch in number) < 4 or all(len(group) == 1 for group in number.split(" ")):
+    if sum(ch.isdigit() for ch in number) < shortest or all(len(group) == 1 for group in number.split(" ")):
         return number
     before = text[:match.start()].rstrip().lower()
     if re.fullmatch(r"(19|20)\d\d", number) and before.endswith(_MONTHS):
         return number
     return ", ".join(" ".join(group) for group in number.split(" "))
+
+
+def _readable_forms(text: str) -> str:
+    """Dates as words ("1941-03-07" -> "7 March 1941"), UK numbers as dialled ("+447712345678" -> "07712345678")."""
+    text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b",
+                  lambda m: f"{int(m.group(3))} {_MONTHS[int(m.group(2)) - 1].title()} {m.group(1)}"
+                  if 1 <= int(m.group(2)) <= 12 else m.group(0), text)
+    return re.sub(r"\+44(\d{10})\b", r"0\1", text)
 
 
 def spell_numbers(text: str) -> str:
@@ -44,7 +52,13 @@ def for_the_ear(text: str) -> str:
     text = _EMOJI.sub("", text)
     text = re.sub(r"^\s*[-•]\s+", "", text, flags=re.M)
     text = re.sub(r"\s+", " ", text).strip()
-    return spell_numbers(text)
+    return spell_numbers(_readable_forms(text))
+
+
+def read_back(heard: str) -> str:
+    """What the caller gave, every number digit by digit ("12 A 3456 E" -> "1 2 A 3 4 5 6 E")."""
+    text = spell_numbers(re.sub(r"\s+", " ", heard).strip())
+    return _NUMBER.sub(lambda m: _spell(m, text, shortest=2), text)
 
 
 def callers_answer(digits: str | None, speech: str | None) -> str:

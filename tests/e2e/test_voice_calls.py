@@ -63,7 +63,7 @@ def gp_signs_in(stack, **options):
 
 def test_a_gp_refers_to_rapid_response_on_the_keypad(stack):
     call = gp_signs_in(stack)
-    assert "date of birth" not in heard(call.say("Rapid response, please."))
+    assert "full name" in heard(call.say("Rapid response, please."))
     assert "date of birth" in heard(call.say("Edith Clarke"))
     assert "NHS number" in typed(call, "07031941")
     assert "address" in typed(call, "9434765919")
