@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from intake_api import validation
+from intake_api.clock import now
 
 from . import intake_client
 from .form_base import ReferralFormValidation, channel_of, opening, service
@@ -101,6 +102,14 @@ class ActionLockedOut(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         d = service()
+        if channel_of(tracker) == "voice" and d.is_open(now()):
+            # Already on the staffed line's number: put the caller through rather than ask them to redial.
+            dispatcher.utter_message(
+                text=f"Sorry, those details couldn't be verified and the registration is now locked for "
+                     f"{d.lockout_minutes} minutes. I'll put you through to the team, who can take the referral "
+                     f"with you.")
+            dispatcher.utter_message(json_message={"voice": "transfer"})
+            return []
         dispatcher.utter_message(
             text=f"Sorry, those details couldn't be verified and the registration is now locked for "
                  f"{d.lockout_minutes} minutes. Please call the {d.referral_line} on {d.referral_line_phone} "

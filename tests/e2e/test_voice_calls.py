@@ -119,11 +119,11 @@ def test_three_wrong_pins_lock_the_registration_and_store_nothing(stack):
                 "--profession", "gp", "--organisation", "Test Surgery", "--pin", "482913")
     call, _ = into_the_cis(stack)
     call.say("I'm a GP.")
-    for attempt, pin in enumerate(["111111", "222222", "333333"]):
+    for pin in ["111111", "222222", "333333"]:
         typed(call, "7000123")
         answer = heard(call.press(pin))
-    assert "locked for 15 minutes" in answer and "0300 033 0333" in answer
-    call.hang_up()
+    assert "locked for 15 minutes" in answer and "put you through" in answer
+    assert call.dialled == [SPR_STAFF_NUMBER] and call.ended        # the hang-up after the transfer
     assert referrals_of(stack, call) == []
 
 
