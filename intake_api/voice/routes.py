@@ -26,6 +26,7 @@ CIS_OPTION = "2"
 READ_BACK = {"registration_number", "client_nhs_number", "client_date_of_birth", "patient_nhs_number",
              "patient_date_of_birth", "patient_phone", "caller_phone"}
 PIN_SLOT = "pin"
+MAX_READ_BACK = 80  # characters; anything longer is not a number, and goes to the bot as it is
 ENDED = {"completed", "busy", "failed", "no-answer", "canceled"}
 _YES = re.compile(r"^(yes|yeah|yep|correct|right|that's right|that is right)\b")
 _NO = re.compile(r"^(no|nope|wrong|that's wrong|try again)\b")
@@ -153,7 +154,7 @@ def turn():
     answer = callers_answer(request.form.get("Digits"), request.form.get("SpeechResult"))
     if not answer:
         return xml(twiml.VoiceResponse().redirect(twiml.url("silence", ask=asked), method="POST"))
-    if asked in READ_BACK and has_digits(answer):
+    if asked in READ_BACK and has_digits(answer) and len(answer) <= MAX_READ_BACK:
         return read_back(asked, answer)
     return turn_to_bot(answer)
 
@@ -168,6 +169,9 @@ def read_back(asked: str, heard: str) -> Response:
 @twilio_only
 def confirm():
     asked, heard = request.args.get("ask"), request.args.get("heard") or ""
+    if not heard:
+        return xml(twiml.ask(["Sorry, please say that again, or type it on your keypad and press hash."],
+                             twiml.url("turn", ask=asked), twiml.url("silence", ask=asked)))
     answer = callers_answer(request.form.get("Digits"), request.form.get("SpeechResult")).lower()
     if answer == "1" or _YES.match(answer):
         return turn_to_bot(heard)

@@ -182,3 +182,8 @@ def test_with_no_auth_token_configured_nothing_is_accepted(tmp_path, bot):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'v.sqlite3'}", "TWILIO_AUTH_TOKEN": "",
                       "PUBLIC_BASE_URL": BASE, "TESTING": True, "WARM_POSTCODES": False})
     assert post(app, "/voice/incoming", token="").status_code == 403
+
+
+def test_a_confirmation_with_nothing_to_confirm_asks_again(voice_app, bot):
+    root = twiml(post(voice_app, "/voice/confirm?ask=patient_phone", Digits="1"))
+    assert bot.sent == [] and root.find("Gather").get("action") == "turn?ask=patient_phone"
