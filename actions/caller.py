@@ -11,8 +11,8 @@ from rasa_sdk.types import DomainDict
 from .form_base import ReferralFormValidation, opening, service
 
 CONFIDENT = 0.7
-# The caller_form's ignored_intents (domain.yml): "speak to a person", "stop", "start again", the call's end.
-STEP_ASIDE = ("human_handoff", "stop", "start_again", "call_ended")
+# The caller_form's ignored_intents (domain.yml): "speak to a person", "stop", "start again".
+STEP_ASIDE = ("human_handoff", "stop", "start_again")
 _PUBLIC_WORDS = re.compile(r"\b(my (mum|mother|dad|father|nan|gran|grandma|grandad|grandfather|grandmother|husband|"
                            r"wife|partner|son|daughter|brother|sister|aunt|uncle|neighbour|friend|wife's|husband's)|"
                            r"myself|for me|about me|i'?m (his|her|their) (carer|son|daughter|wife|husband)|"

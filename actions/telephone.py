@@ -1,13 +1,16 @@
-"""The end of a telephone call. The voice gateway (intake_api/voice/) sends ``/call_ended`` with the
-caller's number when Twilio reports the call over; a verified professional's unfinished referral is kept
-as an **incomplete** intake so staff can call back. Nothing is kept for a member of the public, and a
-referral already stored is not stored again (its slots were reset when it was stored)."""
+"""The end of a telephone call. When Twilio reports the call over, the voice gateway (intake_api/voice/)
+tells the Rasa voice channel, which runs this action itself (bot/voice_channel.py: no intent, so nothing a
+caller types or says can trigger it). A verified professional's unfinished referral is kept as an
+**incomplete** intake, with the number they called from, so staff can call back. Nothing is kept for a
+member of the public, and a referral already stored is not stored again (its slots were reset when it was
+stored).
+"""
 from __future__ import annotations
 
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, UserUtteranceReverted
+from rasa_sdk.events import ActiveLoop, AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -19,10 +22,8 @@ from .submission import referral_payload
 
 log = logging.getLogger(__name__)
 
-CALL_ENDED_METADATA = "call_ended"  # set by the voice gateway, through the authenticated voice channel
-
-
 def gateway_metadata(tracker: Tracker) -> dict:
+    """What the voice gateway sends with every turn: {"callback_phone": the caller's number, E.164}."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return event.get("metadata") or {}
@@ -73,11 +74,9 @@ class ActionCallEnded(Action):
         return "action_call_ended"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        if channel_of(tracker) != "voice":
+            return []  # only telephone calls end
         metadata = gateway_metadata(tracker)
-        if channel_of(tracker) != "voice" or not metadata.get(CALL_ENDED_METADATA):
-            # Only the voice gateway ends a call; typed words like "call ended" are not understood as that.
-            dispatcher.utter_message(text="Sorry, I didn't understand that. Say hello to begin a referral.")
-            return [UserUtteranceReverted()]
         unfinished = (tracker.get_slot("auth_outcome") == "verified" and tracker.get_slot("caller_type") == "professional"
                       and tracker.get_slot("registration_number"))
         if unfinished:

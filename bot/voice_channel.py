@@ -5,7 +5,9 @@
 ``{"sender": CallSid, "message": text, "metadata": {...}}`` answers
 ``{"messages": [...], "requested_slot": ..., "active_loop": ...}``: the bot's messages and what it is now
 asking for, so the gateway knows when the PIN is asked (keypad only) and which answers to read back.
-Anything without the token gets 403 and is not seen by the assistant.
+``{"sender": CallSid, "event": "call_ended"}`` runs ``action_call_ended`` on that conversation (there is no
+intent for it, so nothing a caller says can end a call). Anything without the token gets 403 and is not
+seen by the assistant.
 """
 from __future__ import annotations
 
@@ -62,6 +64,9 @@ class VoiceInput(InputChannel):
                                      status=403)
             body = request.json if isinstance(request.json, dict) else {}
             sender, text = body.get("sender"), body.get("message")
+            if body.get("event") == "call_ended" and isinstance(sender, str) and sender:
+                await self.end_call(request.app.ctx.agent, sender)
+                return response.json({"messages": [], "requested_slot": None, "active_loop": None})
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
             if not isinstance(sender, str) or not sender or not isinstance(text, str) or len(text) > MAX_MESSAGE:
                 return response.json({"error": "bad_request", "message": "sender and message are required."},
@@ -76,3 +81,11 @@ class VoiceInput(InputChannel):
             })
 
         return voice
+
+    @staticmethod
+    async def end_call(agent, sender: Text) -> None:
+        """The call is over: ``action_call_ended`` runs once on its conversation, if it has one."""
+        async with agent.lock_store.lock(sender):
+            if await agent.tracker_store.retrieve(sender) is None:
+                return  # the caller never reached the assistant (menu only)
+            await agent.execute_action(sender, "action_call_ended", VoiceOutput(), None, 1.0)

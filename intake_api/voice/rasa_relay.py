@@ -35,13 +35,27 @@ def _session() -> requests.Session:
     return _local.session
 
 
-def relay(call_sid: str, message: str, metadata: dict | None = None) -> BotReply:
+def _post(body: dict) -> requests.Response:
     base = current_app.config.get("RASA_PUBLIC_URL") or "http://127.0.0.1:5005"
     token = current_app.config.get("INTAKE_SERVICE_TOKEN", "")
+    return _session().post(f"{base.rstrip('/')}/webhooks/voice/webhook", timeout=TIMEOUT_SECONDS, json=body,
+                           headers={"Authorization": f"Bearer {token}"})
+
+
+def end_call(call_sid: str) -> None:
+    """Tell the assistant the call is over (it keeps a professional's unfinished referral)."""
     try:
-        response = _session().post(f"{base.rstrip('/')}/webhooks/voice/webhook", timeout=TIMEOUT_SECONDS,
-                                   json={"sender": call_sid, "message": message, "metadata": metadata or {}},
-                                   headers={"Authorization": f"Bearer {token}"})
+        response = _post({"sender": call_sid, "event": "call_ended"})
+    except requests.RequestException as exc:
+        raise RasaUnavailable(type(exc).__name__) from None
+    if response.status_code != 200:
+        raise RasaUnavailable(f"HTTP {response.status_code}")
+
+
+def relay(call_sid: str, message: str, callback_phone: str | None = None) -> BotReply:
+    """One turn; the caller's number goes with it as metadata, for a callback if the call drops."""
+    try:
+        response = _post({"sender": call_sid, "message": message, "metadata": {"callback_phone": callback_phone}})
         body = response.json() if response.status_code == 200 else None
     except (requests.RequestException, ValueError) as exc:
         log.error("voice turn for a call could not reach the assistant: %s", type(exc).__name__)

@@ -14,7 +14,7 @@ from flask import Response, current_app, request
 from ..app import service
 from ..clock import now
 from . import bp, twiml
-from .rasa_relay import BotReply, RasaUnavailable, relay
+from .rasa_relay import BotReply, RasaUnavailable, end_call, relay
 from .signature import twilio_only
 from .speech import callers_answer, has_digits
 from .speech import read_back as spoken_back
@@ -125,12 +125,12 @@ def answer_bot(reply: BotReply) -> Response:
     return xml(twiml.ask(reply.texts, twiml.url("turn", ask=asked), twiml.url("silence", ask=asked)))
 
 
-def turn_to_bot(message: str, metadata: dict | None = None) -> Response:
+def turn_to_bot(message: str) -> Response:
     sid = call_sid()
     if not sid:
         return xml(twiml.speak_and_hang_up(["Sorry, something went wrong with this call. Goodbye."]))
     try:
-        return answer_bot(relay(sid, message, metadata))
+        return answer_bot(relay(sid, message, request.form.get("From")))
     except RasaUnavailable:
         number = staff_number()
         sorry = "I'm sorry, the automated referral line isn't working just now."
@@ -216,7 +216,7 @@ def status():
     unfinished referral is kept as an incomplete intake with the number they called from."""
     if (request.form.get("CallStatus") or "") in ENDED and call_sid():
         try:
-            relay(call_sid(), "/call_ended", {"call_ended": True, "callback_phone": request.form.get("From")})
+            end_call(call_sid())
         except RasaUnavailable:
             log.error("a call ended but the assistant could not be told")
     return Response(status=204)

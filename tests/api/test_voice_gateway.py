@@ -34,8 +34,9 @@ def bot(monkeypatch):
         reply = BotReply(texts=["Are you a health professional?"], requested_slot="caller_type",
                          active_loop="caller_form")
 
-        def __call__(self, sid, message, metadata=None):
-            self.sent.append((sid, message, metadata))
+        def __call__(self, sid, message, callback_phone=None):
+            self.sent.append((sid, message))
+            assert callback_phone == "+447712345678"  # every turn carries the caller's number
             if isinstance(self.reply, Exception):
                 raise self.reply
             return self.reply
@@ -43,6 +44,7 @@ def bot(monkeypatch):
     fake = Bot()
     fake.sent = []
     monkeypatch.setattr(routes, "relay", fake)
+    monkeypatch.setattr(routes, "end_call", lambda sid: fake.sent.append((sid, "call ended")))
     monkeypatch.setenv("CIS_NOW", "2026-11-24T10:00:00+00:00")
     return fake
 
@@ -76,7 +78,7 @@ def test_the_menu_offers_option_2_with_the_hours_and_asks_once_more_then_says_go
 
 def test_option_2_starts_the_conversation_keyed_by_the_call(voice_app, bot):
     root = twiml(post(voice_app, "/voice/menu", Digits="2"))
-    assert bot.sent == [("CA123", "/greet", None)]
+    assert bot.sent == [("CA123", "/greet")]
     gather = root.find("Gather")
     assert gather.get("input") == "dtmf speech" and gather.get("language") == "en-GB"
     assert gather.get("finishOnKey") == "#" and gather.get("speechTimeout") == "auto"
@@ -104,7 +106,7 @@ def test_the_pin_is_asked_for_on_the_keypad_only_and_speech_is_never_passed_on(v
     root = twiml(post(voice_app, "/voice/turn?ask=pin", SpeechResult="four eight two nine one three"))
     assert bot.sent == [] and "keypad" in said(root)
     twiml(post(voice_app, "/voice/turn?ask=pin", Digits="482913"))
-    assert bot.sent == [("CA123", "482913", None)]
+    assert bot.sent == [("CA123", "482913")]
 
 
 def test_numbers_that_matter_are_read_back_digit_by_digit_and_confirmed_before_moving_on(voice_app, bot):
@@ -117,12 +119,12 @@ def test_numbers_that_matter_are_read_back_digit_by_digit_and_confirmed_before_m
     assert bot.sent == [] and "try that again" in said(root)
     assert root.find("Gather").get("action") == "turn?ask=patient_nhs_number"
     twiml(post(voice_app, "/voice/" + action, SpeechResult="Yes, that's right."))
-    assert bot.sent == [("CA123", "9434765919", None)]
+    assert bot.sent == [("CA123", "9434765919")]
 
 
 def test_answers_without_numbers_go_straight_to_the_bot(voice_app, bot):
     twiml(post(voice_app, "/voice/turn?ask=patient_nhs_number", SpeechResult="I don't know."))
-    assert bot.sent == [("CA123", "I don't know", None)]
+    assert bot.sent == [("CA123", "I don't know")]
 
 
 def test_a_handoff_in_hours_dials_the_staff_number(voice_app, bot):
@@ -158,10 +160,10 @@ def test_the_assistant_being_down_is_never_a_500(voice_app, bot):
     assert "isn't working just now" in said(root) and [d.text for d in root.iter("Dial")] == [STAFF]
 
 
-def test_the_end_of_the_call_tells_the_assistant_with_the_callback_number(voice_app, bot):
+def test_the_end_of_the_call_tells_the_assistant(voice_app, bot):
     response = post(voice_app, "/voice/status", CallStatus="completed")
     assert response.status_code == 204
-    assert bot.sent == [("CA123", "/call_ended", {"call_ended": True, "callback_phone": "+447712345678"})]
+    assert bot.sent == [("CA123", "call ended")]
     bot.sent.clear()
     assert post(voice_app, "/voice/status", CallStatus="in-progress").status_code == 204 and bot.sent == []
 

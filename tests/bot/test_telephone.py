@@ -2,7 +2,7 @@
 import asyncio
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, UserUtteranceReverted
+from rasa_sdk.events import ActiveLoop, AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import intake_client, telephone
@@ -16,11 +16,10 @@ VERIFIED = {"caller_type": "professional", "auth_outcome": "verified", "registra
             "expected_discharge_date": "not_applicable"}
 
 
-def ended_call(slots: dict, channel: str = "voice", metadata: dict | None = None) -> Tracker:
-    t = tracker("/call_ended", intent="call_ended", slots=slots, channel=channel, active_loop="patient_form",
-                sender="CA123")
-    t.events[-1]["metadata"] = metadata if metadata is not None else {"call_ended": True,
-                                                                     "callback_phone": "+442079460555"}
+def ended_call(slots: dict, channel: str = "voice") -> Tracker:
+    """A conversation whose last turn came from the voice gateway, with the caller's number."""
+    t = tracker("Edith Clarke", slots=slots, channel=channel, active_loop="patient_form", sender="CA123")
+    t.events[-1]["metadata"] = {"callback_phone": "+442079460555"}
     return t
 
 
@@ -55,10 +54,9 @@ def test_a_public_caller_or_a_stored_referral_keeps_nothing(monkeypatch):
         assert stored == [] and events == [ActiveLoop(None), AllSlotsReset()]
 
 
-def test_only_the_voice_gateway_ends_a_call(monkeypatch):
-    for t in (ended_call(VERIFIED, channel="rest"), ended_call(VERIFIED, metadata={})):
-        events, stored = run_call_ended(t, monkeypatch)
-        assert stored == [] and events == [UserUtteranceReverted()]
+def test_only_telephone_calls_end(monkeypatch):
+    events, stored = run_call_ended(ended_call(VERIFIED, channel="rest"), monkeypatch)
+    assert stored == [] and events == []
 
 
 def test_a_withheld_or_foreign_number_is_not_taken_as_the_callback_number():

@@ -201,7 +201,7 @@ def test_requests_not_signed_by_twilio_are_refused_and_change_nothing(stack):
         assert requests.post(f"{stack.api}/voice/turn?ask=pin", data={**end, "Digits": "482913"},
                              headers=headers, timeout=10).status_code == 403
     # Nor does the assistant's voice channel take turns from anyone but the gateway.
-    turn = {"sender": call.call_sid, "message": "/call_ended", "metadata": {"call_ended": True}}
+    turn = {"sender": call.call_sid, "event": "call_ended"}
     assert requests.post(f"{stack.rasa}/webhooks/voice/webhook", json=turn, timeout=10).status_code == 403
     assert requests.post(f"{stack.rasa}/webhooks/voice/webhook", json=turn, timeout=10,
                          headers={"Authorization": "Bearer not-the-token"}).status_code == 403
