@@ -40,10 +40,15 @@ def call_sid() -> str:
     return (request.form.get("CallSid") or "").strip()[:64]
 
 
+def spoken_time(moment) -> str:
+    """08:00 -> "8 am", 20:30 -> "8 30 pm"."""
+    minutes = f" {moment.minute:02d}" if moment.minute else ""
+    return f"{moment.hour % 12 or 12}{minutes} {'am' if moment.hour < 12 else 'pm'}"
+
+
 def hours_text() -> str:
     d = service()
-    return f"from {d.opens.hour % 12 or 12} {'am' if d.opens.hour < 12 else 'pm'} to " \
-           f"{d.closes.hour % 12 or 12} {'am' if d.closes.hour < 12 else 'pm'} every day"
+    return f"from {spoken_time(d.opens)} to {spoken_time(d.closes)} every day"
 
 
 def staff_number() -> str | None:
@@ -97,8 +102,8 @@ def menu():
     if number:
         return xml(twiml.transfer([f"This line's option {CIS_OPTION} is the {d.name}. I'll put you through to "
                                    f"the {d.referral_line} team now."], number))
-    return xml(twiml.speak_and_hang_up([f"This line's option {CIS_OPTION} is the {d.name}. The team can't take "
-                                        f"your call just now. {closing_words()}"]))
+    return xml(twiml.speak_and_hang_up([f"This line's option {CIS_OPTION} is the {d.name}. I can't put you "
+                                        f"through to the team just now. {closing_words()}"]))
 
 
 # --- The CIS conversation -----------------------------------------------------------------------------------

@@ -231,5 +231,5 @@ def test_out_of_hours_speak_to_a_person_gives_the_hours_and_goodbye(closed_stack
     assert call.dialled == [] and call.ended
     other_key = closed_stack.call()
     other_key.dial_in()
-    assert "can't take your call just now" in heard(other_key.press("5"))
+    assert "can't put you through to the team just now" in heard(other_key.press("5"))
     assert other_key.dialled == [] and other_key.ended
