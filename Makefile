@@ -53,7 +53,7 @@ run: envs $(MODEL)
 test: test-api test-bot test-e2e test-browser
 
 test-api: $(API_VENV)/.installed
-	$(API_PY) -m pytest tests/api
+	$(API_PY) -m pytest tests/api tests/voice
 
 test-bot: $(BOT_VENV)/.installed $(MODEL)
 	PYTHONPATH=$(CURDIR) $(BOT_PY) -m pytest tests/bot -m "not nlu_cross_validation"

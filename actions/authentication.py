@@ -9,14 +9,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from intake_api import validation
+from intake_api.clock import now
 
 from . import intake_client
-from .form_base import ReferralFormValidation, opening, service
+from .form_base import ReferralFormValidation, channel_of, opening, service
 from .parsing import code_candidates, digits_in
 
 BODY_NAMES = {"GMC": "GMC number", "NMC": "NMC registration number (your NMC PIN, like 12A3456E)",
               "HCPC": "HCPC registration number",
               "GPhC": "GPhC registration number", "SWE": "Social Work England registration number"}
+# Read aloud, "NMC PIN" would be taken for the referrer PIN asked next.
+VOICE_BODY_NAMES = {"NMC": "NMC registration number, the one like 12A3456E"}
 
 
 def registration_bodies(tracker: Tracker) -> tuple[str, ...]:
@@ -103,11 +106,15 @@ class ActionAskRegistrationNumber(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         opening(dispatcher, tracker)
         bodies = registration_bodies(tracker)
+        on_phone = channel_of(tracker) == "voice"
         if len(bodies) == 1:
-            dispatcher.utter_message(text=f"What is your {BODY_NAMES[bodies[0]]}?")
+            names = {**BODY_NAMES, **VOICE_BODY_NAMES} if on_phone else BODY_NAMES
+            text = f"What is your {names[bodies[0]]}?"
         else:
-            dispatcher.utter_message(text="What is your professional registration number, with the "
-                                          + " or ".join(bodies) + "?")
+            text = "What is your professional registration number, with the " + " or ".join(bodies) + "?"
+        if on_phone:
+            text += " You can say it, or type the digits on your keypad and press hash."
+        dispatcher.utter_message(text=text)
         return []
 
 
@@ -117,6 +124,14 @@ class ActionLockedOut(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         d = service()
+        if channel_of(tracker) == "voice" and d.is_open(now()):
+            # Already on the staffed line's number: put the caller through rather than ask them to redial.
+            dispatcher.utter_message(
+                text=f"Sorry, those details couldn't be verified and the registration is now locked for "
+                     f"{d.lockout_minutes} minutes. I'll put you through to the team, who can take the referral "
+                     f"with you.")
+            dispatcher.utter_message(json_message={"voice": "transfer"})
+            return []
         dispatcher.utter_message(
             text=f"Sorry, those details couldn't be verified and the registration is now locked for "
                  f"{d.lockout_minutes} minutes. Please call the {d.referral_line} on {d.referral_line_phone} "

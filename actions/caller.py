@@ -11,6 +11,8 @@ from rasa_sdk.types import DomainDict
 from .form_base import ReferralFormValidation, opening, service
 
 CONFIDENT = 0.7
+# The caller_form's ignored_intents (domain.yml): "speak to a person", "stop", "start again".
+STEP_ASIDE = ("human_handoff", "stop", "start_again")
 _PUBLIC_WORDS = re.compile(r"\b(my (mum|mother|dad|father|nan|gran|grandma|grandad|grandfather|grandmother|husband|"
                            r"wife|partner|son|daughter|brother|sister|aunt|uncle|neighbour|friend|wife's|husband's)|"
                            r"myself|for me|about me|i'?m (his|her|their) (carer|son|daughter|wife|husband)|"
@@ -43,6 +45,9 @@ class ValidateCallerForm(ReferralFormValidation):
                                   domain: DomainDict) -> dict[str, Any]:
         if tracker.get_slot("caller_type"):
             return {}
+        intent = (tracker.latest_message or {}).get("intent") or {}
+        if intent.get("name") in STEP_ASIDE and (intent.get("confidence") or 0) >= CONFIDENT:
+            return {}  # not an answer: the form steps aside so the rule for it applies (as the other forms do)
         found = caller_type_in(tracker)
         if found or tracker.get_slot("requested_slot") == "caller_type":
             return {"caller_type": found}

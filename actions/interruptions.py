@@ -8,7 +8,7 @@ from rasa_sdk.types import DomainDict
 
 from intake_api.clock import now
 
-from .form_base import service
+from .form_base import channel_of, service
 from .safety import EMERGENCY_ADVICE
 from .summary import field_named, start_correction
 
@@ -50,6 +50,8 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         d = service()
         hours = f"{d.opens:%H:%M} to {d.closes:%H:%M} every day"
+        if channel_of(tracker) == "voice":
+            return self.on_the_phone(dispatcher, d, hours)
         if d.is_open(now()):
             text = (f"You can speak to the team on {d.referral_line_phone}, option {d.referral_line_option}; "
                     f"they're there from {hours}.")
@@ -60,6 +62,21 @@ class ActionHandoff(Action):
         if tracker.active_loop_name:
             text += " Or we can carry on here:"
         dispatcher.utter_message(text=text)
+        return []
+
+    @staticmethod
+    def on_the_phone(dispatcher: CollectingDispatcher, d, hours: str):
+        """On the phone the caller is put through (in hours) or told the hours and the call ends; the
+        json payload tells the voice gateway to <Dial> the SPR staff number or to hang up."""
+        if d.is_open(now()):
+            dispatcher.utter_message(text="I'll put you through to the team now. Please hold.")
+            dispatcher.utter_message(json_message={"voice": "transfer"})
+        else:
+            dispatcher.utter_message(
+                text=f"The team is closed just now. They're on {d.referral_line_phone}, option "
+                     f"{d.referral_line_option}, from {hours}. If it's urgent call NHS {d.urgent_advice_number}, "
+                     f"or {d.emergency_number} in an emergency. Thank you for calling. Goodbye.")
+            dispatcher.utter_message(json_message={"voice": "hang_up"})
         return []
 
 

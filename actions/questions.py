@@ -1,6 +1,6 @@
 """The questions each form asks, one action_ask_<slot> per slot (Rasa calls them when it needs the slot).
 
-Kept here rather than as domain responses so the voice channel can have its own wording later.
+Kept here rather than as domain responses; the voice channel has its own wording where numbers are asked.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from .form_base import opening
+from .form_base import channel_of, opening
 
 QUESTIONS = {
     "profession": "What is your role? For example GP, nurse, physiotherapist, occupational therapist, paramedic, pharmacist or social worker.",
@@ -40,6 +40,28 @@ QUESTIONS = {
     "urgency": "How urgent is this: today, within the next few days, or routine?",
 }
 
+# On the telephone: numbers can be typed on the keypad and finished with hash; the PIN only on the keypad.
+VOICE_QUESTIONS = {
+    "pin": "Please type your 6-digit referrer PIN on your keypad.",
+    "client_nhs_number": "What is their NHS number? It's 10 digits. You can say it, or type it on your keypad "
+                         "and press hash.",
+    "client_date_of_birth": "And their date of birth? You can say it, or type it as 8 digits, day, month and year, "
+                            "and press hash.",
+    "caller_phone": "What is the best phone number to reach you on? You can say it, or type it and press hash.",
+    "patient_date_of_birth": "What is the patient's date of birth? You can say it, or type it as 8 digits, day, "
+                             "month and year, and press hash.",
+    "patient_nhs_number": "What is the patient's NHS number? You can say it, or type the 10 digits and press hash. "
+                          "If you don't have it, say you don't know.",
+    "patient_phone": "What phone number can the team reach the patient on? You can say it, or type it and "
+                     "press hash.",
+}
+
+
+def question(slot: str, tracker: Tracker) -> str:
+    if channel_of(tracker) == "voice":
+        return VOICE_QUESTIONS.get(slot, QUESTIONS[slot])
+    return QUESTIONS[slot]
+
 
 class _AskQuestion(Action):
     @property
@@ -52,7 +74,7 @@ class _AskQuestion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         opening(dispatcher, tracker)
-        dispatcher.utter_message(text=QUESTIONS[self.slot])
+        dispatcher.utter_message(text=question(self.slot, tracker))
         return []
 
 

@@ -70,8 +70,13 @@ class ActionSubmitReferral(Action):
                      f"Please call the {d.referral_line} on {d.referral_line_phone}, option {d.referral_line_option}.")
             return [SlotSet("submission", "failed")]
         referral = reply.body
-        dispatcher.utter_message(text=f"Thank you. The referral is stored. Your reference is {referral['reference']}"
-                                      f" ({spoken_reference(referral['reference'])}).")
+        spoken = spoken_reference(referral["reference"])
+        if channel_of(tracker) == "voice":
+            dispatcher.utter_message(text=f"Thank you. The referral is stored. Your reference is {spoken}. "
+                                          f"Again, that's {spoken}.")
+        else:
+            dispatcher.utter_message(text=f"Thank you. The referral is stored. Your reference is "
+                                          f"{referral['reference']} ({spoken}).")
         next_steps = (f"The {d.name} team will review it and contact the patient"
                       f" on {referral['patient']['phone']}.")
         dispatcher.utter_message(text=next_steps + (" " + out_of_hours_notice() if referral["out_of_hours"] else ""))

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.api.payloads import referral_body  # noqa: E402
 from tests.e2e.stack import SERVICE_TOKEN, Stack  # noqa: E402
+from voice import voice_rows  # noqa: E402  (bench/voice.py: the telephone's webhooks)
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_HOST = os.environ.get("REDIS_HOST", "127.0.0.1")
@@ -114,9 +115,10 @@ def one_machine(tmp: Path) -> list[str]:
         stack.up()
         rows = chat_rows(stack, "one machine")
         posts = api_posts(stack, 200)
+        voice = voice_rows(stack, row)
     finally:
         stack.down()
-    return rows + [row("POST /api/referrals (200 requests, one client)", posts, [], "bar: p95 ≤ 50 ms")]
+    return rows + [row("POST /api/referrals (200 requests, one client)", posts, [], "bar: p95 ≤ 50 ms"), *voice]
 
 
 def scaled_out(tmp: Path) -> list[str]:
@@ -130,7 +132,8 @@ def scaled_out(tmp: Path) -> list[str]:
     stack.env.pop("CIS_NOW", None)
     try:
         stack.up()
-        return chat_rows(stack, "scale-out, 2 Rasa workers")
+        label = "scale-out, 2 Rasa workers"
+        return chat_rows(stack, label) + voice_rows(stack, row, f"{label}: ")
     finally:
         stack.down()
 

@@ -28,10 +28,12 @@ def build_app(overrides: dict | None = None) -> Flask:
     from .chat import bp as chat_bp
     from .cli import register as register_cli
     from .staff import bp as staff_bp
+    from .voice import bp as voice_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(chat_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(voice_bp)
     register_cli(app)
 
     @app.get("/healthz")

@@ -18,6 +18,8 @@ BOT_BIN = ROOT / ".venv" / "bot" / "bin"
 API_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "cis.tar.gz"
 SERVICE_TOKEN = "e2e-service-token"
+TWILIO_AUTH_TOKEN = "e2e-twilio-auth-token"
+SPR_STAFF_NUMBER = "+442079460999"
 
 
 def free_port() -> int:
@@ -46,7 +48,7 @@ class Stack:
     taking turns of the same conversations."""
 
     def __init__(self, tmp: Path, database_url: str | None = None, scale_env: dict | None = None,
-                 rasa_processes: int = 1):
+                 rasa_processes: int = 1, now: str = "2026-11-24T10:00:00+00:00"):
         self.tmp = tmp
         self.api_port, self.actions_port = free_port(), free_port()
         self.rasa_ports = [free_port() for _ in range(rasa_processes)]
@@ -58,7 +60,10 @@ class Stack:
         self.scale_env = scale_env
         self.env = {**os.environ, "DATABASE_URL": self.database_url, "INTAKE_SERVICE_TOKEN": SERVICE_TOKEN,
                     "INTAKE_API_URL": self.api, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
-                    "CIS_NOW": "2026-11-24T10:00:00+00:00", "RASA_PUBLIC_URL": self.rasa,
+                    "CIS_NOW": now,
+                    # The voice gateway: Twilio reaches it at the API's own address, and it relays to Rasa.
+                    "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN, "PUBLIC_BASE_URL": self.api,
+                    "RASA_PUBLIC_URL": self.rasa, "SPR_STAFF_NUMBER": SPR_STAFF_NUMBER,
                     **(scale_env or {}),
                     "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
         self.processes: list[subprocess.Popen] = []
@@ -68,6 +73,11 @@ class Stack:
         process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
         self.processes.append(process)
         wait_until_up(health, process, log)
+
+    def flask(self, *args: str) -> str:
+        """The administration CLI against this stack's case store."""
+        return subprocess.run([str(API_BIN / "flask"), "--app", "intake_api", *args], cwd=ROOT, env=self.env,
+                              check=True, capture_output=True, text=True).stdout
 
     def up(self) -> None:
         flask = [str(API_BIN / "flask"), "--app", "intake_api"]
@@ -111,6 +121,12 @@ class Stack:
                               timeout=60)
         reply.raise_for_status()
         return [m["text"] for m in reply.json() if "text" in m]
+
+    def call(self, **options):
+        """A telephone call into the voice gateway, driven as Twilio drives one (tests/voice/simulator.py)."""
+        from tests.voice.simulator import Call
+
+        return Call(self.api, TWILIO_AUTH_TOKEN, **options)
 
     def staff_get(self, path: str) -> dict:
         reply = requests.get(self.api + path, headers={"Authorization": f"Bearer {self.staff_token}"}, timeout=10)

@@ -1,0 +1,1 @@
+"""Rasa server extensions: the telephone's input channel (voice_channel.VoiceInput)."""

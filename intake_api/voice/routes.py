@@ -1,0 +1,227 @@
+"""The telephone's webhooks: the SPR menu, the CIS conversation turn by turn, silence, and the call's end.
+
+State between requests travels in the relative URLs of <Gather action> and <Redirect> (what is being
+asked, what was heard for a read-back), and the conversation itself lives in Rasa under the CallSid.
+So any API process can answer any request of a call.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Response, current_app, request
+
+from ..app import service
+from ..clock import now
+from . import bp, twiml
+from .rasa_relay import BotReply, RasaUnavailable, end_call, relay
+from .signature import twilio_only
+from .speech import callers_answer, has_digits
+from .speech import read_back as spoken_back
+
+log = logging.getLogger(__name__)
+
+CIS_OPTION = "2"
+# Answers read back digit by digit and confirmed before the bot gets them.
+READ_BACK = {"registration_number", "client_nhs_number", "client_date_of_birth", "patient_nhs_number",
+             "patient_date_of_birth", "patient_phone", "caller_phone"}
+PIN_SLOT = "pin"
+MAX_READ_BACK = 80  # characters; anything longer is not a number, and goes to the bot as it is
+ENDED = {"completed", "busy", "failed", "no-answer", "canceled"}
+_YES = re.compile(r"^(yes|yeah|yep|correct|right|that's right|that is right)\b")
+_NO = re.compile(r"^(no|nope|wrong|that's wrong|try again)\b")
+
+
+def xml(response) -> Response:
+    return Response(str(response), mimetype="text/xml")
+
+
+def call_sid() -> str:
+    return (request.form.get("CallSid") or "").strip()[:64]
+
+
+def spoken_time(moment) -> str:
+    """08:00 -> "8 am", 20:30 -> "8 30 pm"."""
+    minutes = f" {moment.minute:02d}" if moment.minute else ""
+    return f"{moment.hour % 12 or 12}{minutes} {'am' if moment.hour < 12 else 'pm'}"
+
+
+def hours_text() -> str:
+    d = service()
+    return f"from {spoken_time(d.opens)} to {spoken_time(d.closes)} every day"
+
+
+def staff_number() -> str | None:
+    """The SPR staff line, when a person can take the call now."""
+    number = current_app.config.get("SPR_STAFF_NUMBER") or ""
+    return number if number and service().is_open(now()) else None
+
+
+def closing_words() -> str:
+    d = service()
+    return (f"The team is on {d.referral_line_phone}, option {d.referral_line_option}, {hours_text()}. If it's "
+            f"urgent call NHS {d.urgent_advice_number}, or {d.emergency_number} in an emergency. Goodbye.")
+
+
+# --- The SPR menu -------------------------------------------------------------------------------------------
+
+def menu_words() -> list[str]:
+    d = service()
+    return [f"Thank you for calling the {d.referral_line}. Our lines are open {hours_text()}.",
+            f"For the {d.name}, press {CIS_OPTION}. For anything else, press any other key."]
+
+
+@bp.post("/incoming")
+@twilio_only
+def incoming():
+    response = twiml.VoiceResponse()
+    first = twiml.gather("menu", keypad_only=True, digits=1)
+    for text in menu_words():
+        twiml.say(first, text)
+    response.append(first)
+    again = twiml.gather("menu", keypad_only=True, digits=1)
+    twiml.say(again, "Sorry, I didn't hear a key.")
+    for text in menu_words()[1:]:
+        twiml.say(again, text)
+    response.append(again)
+    twiml.say(response, f"We didn't get a choice. {closing_words()}")
+    response.hangup()
+    return xml(response)
+
+
+@bp.post("/menu")
+@twilio_only
+def menu():
+    key = (request.form.get("Digits") or "").strip()
+    if key == CIS_OPTION:
+        return turn_to_bot("/greet")
+    d = service()
+    if not key:
+        return xml(twiml.VoiceResponse().redirect("incoming", method="POST"))
+    number = staff_number()
+    if number:
+        return xml(twiml.transfer([f"This line's option {CIS_OPTION} is the {d.name}. I'll put you through to "
+                                   f"the {d.referral_line} team now."], number))
+    return xml(twiml.speak_and_hang_up([f"This line's option {CIS_OPTION} is the {d.name}. I can't put you "
+                                        f"through to the team just now. {closing_words()}"]))
+
+
+# --- The CIS conversation -----------------------------------------------------------------------------------
+
+def answer_bot(reply: BotReply) -> Response:
+    """The bot's turn, spoken: a transfer, the end of the call, or the next question."""
+    if "transfer" in reply.signals:
+        number = staff_number()
+        if number:
+            return xml(twiml.transfer(reply.texts, number))
+        return xml(twiml.speak_and_hang_up([f"I'm sorry, I can't put you through just now. {closing_words()}"]))
+    if "hang_up" in reply.signals:
+        return xml(twiml.speak_and_hang_up(reply.texts))
+    asked = reply.requested_slot if reply.active_loop else None
+    if asked == PIN_SLOT:
+        return xml(twiml.ask(reply.texts, twiml.url("turn", ask=PIN_SLOT), twiml.url("silence", ask=PIN_SLOT),
+                             keypad_only=True, digits=6,
+                             reprompt="Please type your 6-digit PIN on your keypad."))
+    if not reply.active_loop:
+        # Nothing is being asked (the referral is stored, or the caller was given other numbers).
+        texts = [*reply.texts, "If there's anything else, say it now. Otherwise, thank you for calling."]
+        return xml(twiml.ask(texts, twiml.url("turn"), twiml.url("silence", done=1),
+                             reprompt="If there's anything else, say it now."))
+    return xml(twiml.ask(reply.texts, twiml.url("turn", ask=asked), twiml.url("silence", ask=asked)))
+
+
+def turn_to_bot(message: str) -> Response:
+    sid = call_sid()
+    if not sid:
+        return xml(twiml.speak_and_hang_up(["Sorry, something went wrong with this call. Goodbye."]))
+    try:
+        return answer_bot(relay(sid, message, request.form.get("From")))
+    except RasaUnavailable:
+        number = staff_number()
+        sorry = "I'm sorry, the automated referral line isn't working just now."
+        if number:
+            return xml(twiml.transfer([f"{sorry} I'll put you through to the team."], number))
+        return xml(twiml.speak_and_hang_up([f"{sorry} {closing_words()}"]))
+
+
+@bp.post("/turn")
+@twilio_only
+def turn():
+    asked = request.args.get("ask")
+    if asked == PIN_SLOT:
+        # The PIN only from the keypad: anything heard is ignored, never passed on.
+        answer = callers_answer(request.form.get("Digits"), None)
+        if not answer:
+            return xml(twiml.ask(["For your security, please type your PIN on your keypad rather than saying it."],
+                                 twiml.url("turn", ask=PIN_SLOT), twiml.url("silence", ask=PIN_SLOT),
+                                 keypad_only=True, digits=6))
+        return turn_to_bot(answer)
+    answer = callers_answer(request.form.get("Digits"), request.form.get("SpeechResult"))
+    if not answer:
+        return xml(twiml.VoiceResponse().redirect(twiml.url("silence", ask=asked), method="POST"))
+    if asked in READ_BACK and has_digits(answer) and len(answer) <= MAX_READ_BACK:
+        return read_back(asked, answer)
+    return turn_to_bot(answer)
+
+
+def read_back(asked: str, heard: str) -> Response:
+    action = twiml.url("confirm", ask=asked, heard=heard)
+    question = f"I heard {spoken_back(heard)}. Press 1 if that's right, or 2 to try again."
+    return xml(twiml.ask([question], action, twiml.url("silence", ask=asked), digits=1))
+
+
+@bp.post("/confirm")
+@twilio_only
+def confirm():
+    asked, heard = request.args.get("ask"), request.args.get("heard") or ""
+    if not heard:
+        return xml(twiml.ask(["Sorry, please say that again, or type it on your keypad and press hash."],
+                             twiml.url("turn", ask=asked), twiml.url("silence", ask=asked)))
+    answer = callers_answer(request.form.get("Digits"), request.form.get("SpeechResult")).lower()
+    if answer == "1" or _YES.match(answer):
+        return turn_to_bot(heard)
+    if answer == "2" or _NO.match(answer):
+        return xml(twiml.ask(["OK, let's try that again. Please say it, or type it on your keypad and press hash."],
+                             twiml.url("turn", ask=asked), twiml.url("silence", ask=asked)))
+    return read_back(asked, heard)
+
+
+@bp.post("/silence")
+@twilio_only
+def silence():
+    """Twice no answer: offer the team (in opening hours), or the hours and goodbye."""
+    if request.args.get("done"):
+        return xml(twiml.speak_and_hang_up(["Thank you for calling the Community Independence Service. Goodbye."]))
+    if staff_number():
+        response = twiml.VoiceResponse()
+        offer = twiml.gather("transfer", keypad_only=True, digits=1)
+        twiml.say(offer, "I still can't hear you. To speak to someone in the team, press 1 now.")
+        response.append(offer)
+        twiml.say(response, "Thank you for calling the Community Independence Service. Goodbye.")
+        response.hangup()
+        return xml(response)
+    return xml(twiml.speak_and_hang_up([f"I can't hear you, so I'll end the call. {closing_words()}"]))
+
+
+@bp.post("/transfer")
+@twilio_only
+def transfer():
+    number = staff_number()
+    if (request.form.get("Digits") or "").strip() == "1" and number:
+        return xml(twiml.transfer(["Putting you through now."], number))
+    return xml(twiml.speak_and_hang_up([f"Thank you for calling. {closing_words()}"]))
+
+
+# --- The end of the call ------------------------------------------------------------------------------------
+
+@bp.post("/status")
+@twilio_only
+def status():
+    """Twilio's status callback. When the call is over the assistant is told, so a verified professional's
+    unfinished referral is kept as an incomplete intake with the number they called from."""
+    if (request.form.get("CallStatus") or "") in ENDED and call_sid():
+        try:
+            end_call(call_sid())
+        except RasaUnavailable:
+            log.error("a call ended but the assistant could not be told")
+    return Response(status=204)
