@@ -10,6 +10,11 @@ from rasa_sdk import Tracker
 _YES = re.compile(r"^\s*(y|yes|yeah|yep|yup|aye|correct|right|sure|ok|okay|true|she does|he does|they do|"
                   r"it is|that'?s right|affirmative|absolutely|definitely|please do)\b", re.I)
 _NO = re.compile(r"^\s*(n|no|nope|nah|not|none|false|negative|she doesn'?t|he doesn'?t|they don'?t|never)\b", re.I)
+_ALONE = re.compile(r"\b(alone|on (his|her|their|my) own|by (him|her|them|my)sel(f|ves))\b", re.I)
+_WITH_SOMEONE = re.compile(r"\b(lives?|living|stays?) with\b|\bwith (his|her|their|my) (wife|husband|partner|son|"
+                           r"daughter|family|children|kids|carer|sister|brother|mum|dad|mother|father)\b", re.I)
+_CONSENT_WORDS = re.compile(r"\b(consent(ed|s|ing)?|agreed|agrees|happy (to|with|for|about)|wants? (the|this) referral|"
+                            r"knows about (it|the referral) and)\b", re.I)
 _DONT_KNOW = re.compile(r"\b(don'?t know|do not know|dunno|not sure|no idea|unknown|not to hand|don'?t have|"
                         r"can'?t remember|not available)\b", re.I)
 
@@ -102,12 +107,35 @@ _NAME_PREFIX = re.compile(r"^(her|his|their|the patient'?s|patient'?s|my)?\s*(fu
 _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord", "rev"}
 
 
+_NOT_IN_NAMES = {"can", "could", "would", "you", "your", "please", "send", "want", "need", "team", "service",
+                 "referral", "rapid", "response", "rehab", "reablement", "what", "why", "how", "don't", "know",
+                 "sure", "not", "help", "speak", "person", "someone"}
+
+
+def lives_alone(text: str) -> bool | None:
+    """"he lives on his own" -> True; "with her husband", "not alone" -> False; otherwise None."""
+    if _WITH_SOMEONE.search(text) or re.search(r"\b(not|doesn'?t|isn'?t)\b[^.]{0,20}\balone\b", text, re.I):
+        return False
+    return True if _ALONE.search(text) else None
+
+
+def consents(text: str) -> bool | None:
+    """"he's consented", "she's happy to be referred" -> True; "she hasn't agreed", "refused" -> False."""
+    if re.search(r"\b(refused|refuses|declined|declines|doesn'?t want|does not want)\b", text, re.I):
+        return False
+    if _CONSENT_WORDS.search(text):
+        return not re.search(r"\b(not|hasn'?t|has not|doesn'?t|didn'?t|won'?t|isn'?t)\b", text, re.I)
+    return None
+
+
 def person_name(text: str) -> tuple[str, str] | None:
     """(given names, family name) from "Mrs Edith Clarke" or "her name is edith clarke"."""
     cleaned = _NAME_PREFIX.sub("", (text or "").strip())
     words = [w for w in re.split(r"\s+", re.sub(r"[^\w'\- ]", " ", cleaned)) if w]
     words = [w for w in words if w.lower().rstrip(".") not in _TITLES]
-    if len(words) < 2 or any(any(ch.isdigit() for ch in w) for w in words):
+    if not 2 <= len(words) <= 5 or any(any(ch.isdigit() for ch in w) for w in words):
+        return None
+    if any(w.lower() in _NOT_IN_NAMES for w in words):  # "can you send the rapid response team?"
         return None
     fix = lambda w: w if any(c.isupper() for c in w[1:]) else w[:1].upper() + w[1:].lower()  # noqa: E731
     return " ".join(fix(w) for w in words[:-1]), fix(words[-1])

@@ -13,7 +13,8 @@ from intake_api import validation
 
 from . import intake_client
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, channel_of, service, today
-from .parsing import digits_in, parse_date, person_name, phone_in, postcode_in, says_dont_know, yes_or_no
+from .parsing import (consents, digits_in, lives_alone, parse_date, person_name, phone_in, postcode_in, says_dont_know,
+                      yes_or_no)
 from .public_callers import refusal_text
 
 _BEST_INTERESTS = re.compile(r"\bbest[- ]interests?\b", re.I)
@@ -86,7 +87,9 @@ class ValidatePatientForm(ReferralFormValidation):
             return self.reask(dispatcher, tracker, "patient_phone", exc.message)
 
     def validate_lives_alone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        answer = yes_or_no(tracker, value)
+        answer = lives_alone(value or "")
+        if answer is None:
+            answer = yes_or_no(tracker, value)
         if answer is None:
             return self.reask(dispatcher, tracker, "lives_alone", "Sorry, does the patient live alone? Yes or no?")
         return {"lives_alone": answer}
@@ -97,7 +100,9 @@ class ValidatePatientForm(ReferralFormValidation):
             return {"consent": "best_interests", "best_interests": True, "patient_outcome": "complete"}
         if _LACKS_CAPACITY.search(value or ""):
             return {"consent": "no", "best_interests": None}  # then: is it a best-interests decision?
-        answer = yes_or_no(tracker, value)
+        answer = consents(value or "")
+        if answer is None:
+            answer = yes_or_no(tracker, value)
         if answer is None:
             return self.reask(dispatcher, tracker, "consent", "Sorry, has the patient agreed to be referred? Yes or no?")
         if answer:

@@ -12,7 +12,7 @@ from intake_api import validation
 
 from . import intake_client
 from .form_base import ReferralFormValidation, channel_of, service, today
-from .parsing import choose, digits_in, parse_date, phone_in, says_dont_know, yes_or_no
+from .parsing import choose, digits_in, parse_date, person_name, phone_in, says_dont_know, yes_or_no
 
 RELATIONSHIPS = {"self": ("me", "myself", "self", "i am", "the person", "patient", "it s me", "its me"),
                  "family": ("family", "son", "daughter", "wife", "husband", "partner", "mum", "dad", "mother",
@@ -70,10 +70,10 @@ class ValidatePublicForm(ReferralFormValidation):
                 "patient_nhs_number": tracker.get_slot("client_nhs_number"), "patient_date_of_birth": born.isoformat()}
 
     def validate_caller_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        name = (value or "").strip()
-        if len(name) < 2 or any(ch.isdigit() for ch in name):
-            return self.reask(dispatcher, tracker, "caller_name", "Sorry, what is your name?")
-        return {"caller_name": name}
+        name = person_name(value or "")
+        if name is None:  # a full name, not "can you send the rapid response team?"
+            return self.reask(dispatcher, tracker, "caller_name", "Sorry, what is your full name?")
+        return {"caller_name": " ".join(name)}
 
     def validate_caller_relationship(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         relationship = choose(value, RELATIONSHIPS)

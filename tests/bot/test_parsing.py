@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from actions.clinical import SETTINGS, URGENCY
-from actions.parsing import choose, items, parse_date, person_name
+from actions.parsing import choose, consents, items, lives_alone, parse_date, person_name
 
 TODAY = date(2026, 11, 24)
 
@@ -79,3 +79,22 @@ def test_numbers_inside_sentences():
     assert digits_in("NHS number is 943 476 5919") == "9434765919"
     assert postcode_in("the postcode is w2 4ab thanks") == "w2 4ab"
     assert phone_in("call her on 07712 345678 please").replace(" ", "") == "07712345678"
+
+
+@pytest.mark.parametrize("said,alone", [
+    ("he lives on his own", True), ("by himself", True), ("no her husband lives with her", False),
+    ("she lives with her son", False), ("not alone, her daughter is there", False), ("yes", None)])
+def test_whether_the_patient_lives_alone_in_their_own_words(said, alone):
+    assert lives_alone(said) is alone
+
+
+@pytest.mark.parametrize("said,agreed", [
+    ("he's consented", True), ("she is happy to be referred", True), ("she hasn't agreed", False),
+    ("she refused", False), ("no she does not consent", False), ("yes", None)])
+def test_consent_in_the_callers_own_words(said, agreed):
+    assert consents(said) is agreed
+
+
+@pytest.mark.parametrize("said", ["can you send the rapid response team?", "not sure", "Sarah"])
+def test_what_is_not_a_full_name(said):
+    assert person_name(said) is None
