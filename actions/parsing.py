@@ -141,10 +141,17 @@ def person_name(text: str) -> tuple[str, str] | None:
     return " ".join(fix(w) for w in words[:-1]), fix(words[-1])
 
 
+_NOTHING = re.compile(
+    r"(no|none|nothing|nil|n/?a|nope)( (other|known|particular|significant|new|safeguarding|safety))?"
+    r"( (risks?|concerns?|issues?|problems?))?"
+    r"( (really|at all|known|else|of note|to report|significant|at the moment|that i know of|that i'?m aware of))?"
+    r"|not that i('?m| am) aware( of)?|not that i know( of)?", re.I)
+
+
 def items(text: str) -> list[str]:
     """A spoken or typed list: "mobility, washing and dressing" -> three items. "none" -> []."""
     raw = (text or "").strip()
-    if re.fullmatch(r"(none|no|nothing|nil|n/?a|no risks?|not that i know of|none that i know of)[.!]?", raw, re.I):
+    if _NOTHING.fullmatch(raw.rstrip(".! ")):
         return []
     parts = re.split(r"\s*(?:,|;|\n|\band also\b|\bas well as\b|\band\b|\bplus\b)\s*", raw)
     return [p.strip(" .") for p in parts if p and p.strip(" .")]

@@ -177,7 +177,7 @@ def main() -> None:
         *rows, "",
     ])
     notes = ROOT / "docs" / "benchmarks-notes.md"
-    (ROOT / "docs" / "benchmarks.md").write_text(report + (notes.read_text() if notes.exists() else ""))
+    (ROOT / "docs" / "benchmarks.md").write_text(report + ("\n" + notes.read_text() if notes.exists() else ""))
     print(report)
 
 

@@ -98,3 +98,9 @@ def test_consent_in_the_callers_own_words(said, agreed):
 @pytest.mark.parametrize("said", ["can you send the rapid response team?", "not sure", "Sarah"])
 def test_what_is_not_a_full_name(said):
     assert person_name(said) is None
+
+
+@pytest.mark.parametrize("said", ["none", "no risks", "none really", "nothing of note", "no safeguarding concerns",
+                                  "not that I'm aware of", "nothing to report."])
+def test_no_risks_said_many_ways_is_an_empty_list_not_a_risk(said):
+    assert items(said) == []
