@@ -1,8 +1,8 @@
 """NLU cross-validation: every intent must reach F1 0.9 on examples the model did not train on.
 
 Rasa's default five folds: each trains DIET on four fifths of data/nlu and tests it on the rest (about
-20 minutes on two cores): `make test-nlu`, the last part of `make test`, which also writes the per-intent
-table to docs/nlu-report.md (NLU_REPORT)."""
+20 minutes on two cores): `make test-nlu`, which also writes the per-intent table to docs/nlu-report.md
+(NLU_REPORT)."""
 import json
 import os
 import subprocess
