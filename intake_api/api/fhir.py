@@ -9,14 +9,14 @@ from ..fhir_bundle import referral_bundle
 from ..models import Referrer
 from ..store import audit, session
 from . import bp
-from .referrals import _get_or_404
+from .referrals import referral_or_404
 
 
 @bp.get("/referrals/<int:referral_id>/fhir")
 @staff_only
 def referral_fhir(referral_id: int):
     db = session()
-    referral = _get_or_404(db, referral_id)
+    referral = referral_or_404(db, referral_id)
     referrer = db.get(Referrer, referral.referrer_id) if referral.referrer_id else None
     bundle = referral_bundle(referral, referrer, service())
     audit(db, g.actor, "referral.exported", referral_id=referral.id, format="fhir")

@@ -144,7 +144,7 @@ def list_referrals():
     return jsonify({"count": total, "referrals": [referral_dict(r) for r in rows]})
 
 
-def _get_or_404(db, referral_id: int) -> Referral:
+def referral_or_404(db, referral_id: int) -> Referral:
     referral = db.get(Referral, referral_id)
     if referral is None:
         raise ApiError(404, "not_found", f"There is no referral {referral_id}.")
@@ -160,7 +160,7 @@ def referral_with_history(db, referral: Referral) -> dict:
 @staff_only
 def get_referral(referral_id: int):
     db = session()
-    referral = _get_or_404(db, referral_id)
+    referral = referral_or_404(db, referral_id)
     audit(db, g.actor, "referral.viewed", referral_id=referral.id)
     db.commit()
     return jsonify(referral_with_history(db, referral))
@@ -173,7 +173,7 @@ def change_status(referral_id: int):
     new_status = body.choice(data, "status", STATUSES)
     note = body.text(data, "note", max_length=4000)
     db = session()
-    referral = _get_or_404(db, referral_id)
+    referral = referral_or_404(db, referral_id)
     if new_status not in TRANSITIONS[referral.status]:
         allowed = ", ".join(TRANSITIONS[referral.status]) or "nothing (it is closed)"
         raise ApiError(409, "invalid_transition",

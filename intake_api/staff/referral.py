@@ -6,10 +6,10 @@ import json
 from flask import Response, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ..api.referrals import referral_with_history
+from ..api.referrals import referral_or_404, referral_with_history
 from ..app import service
 from ..errors import ApiError
-from ..models import TRANSITIONS, AuditEntry, Referral, Referrer
+from ..models import TRANSITIONS, AuditEntry, Referrer
 from ..store import audit, session
 from . import bp
 from .flags import badges
@@ -18,18 +18,11 @@ from .sessions import login_required
 NOTE_LIMIT = 4000
 
 
-def _referral(db, referral_id: int) -> Referral:
-    referral = db.get(Referral, referral_id)
-    if referral is None:
-        raise ApiError(404, "not_found", f"There is no referral {referral_id}.")
-    return referral
-
-
 @bp.get("/referrals/<int:referral_id>")
 @login_required
 def referral_page(referral_id: int):
     db = session()
-    referral = _referral(db, referral_id)
+    referral = referral_or_404(db, referral_id)
     audit(db, g.actor, "referral.viewed", referral_id=referral.id)
     db.commit()
     history = list(db.scalars(select(AuditEntry).where(AuditEntry.referral_id == referral.id)
@@ -46,7 +39,7 @@ def referral_page(referral_id: int):
 @login_required
 def change_status(referral_id: int):
     db = session()
-    referral = _referral(db, referral_id)
+    referral = referral_or_404(db, referral_id)
     new_status = request.form.get("status", "")
     note = request.form.get("note", "").strip()
     if new_status not in TRANSITIONS[referral.status]:
@@ -69,7 +62,7 @@ def change_status(referral_id: int):
 @login_required
 def referral_json(referral_id: int):
     db = session()
-    referral = _referral(db, referral_id)
+    referral = referral_or_404(db, referral_id)
     audit(db, g.actor, "referral.exported", referral_id=referral.id, format="json")
     db.commit()
     return Response(json.dumps(referral_with_history(db, referral), indent=2), mimetype="application/json",

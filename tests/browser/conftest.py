@@ -7,22 +7,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from ..e2e.stack import MODEL, Stack
+from ..e2e.conftest import stack  # noqa: F401 (the running processes, shared with the e2e tests)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make model` (make test does this first)")
-    running = Stack(tmp_path_factory.mktemp("browser-stack"))
-    try:
-        running.up()
-        yield running
-    finally:
-        running.down()
 
 
 @pytest.fixture(scope="session")
