@@ -12,7 +12,7 @@ from intake_api import validation
 from intake_api.clock import now
 
 from . import intake_client
-from .form_base import ReferralFormValidation, channel_of, opening, service
+from .form_base import ReferralFormValidation, channel_of, service
 from .parsing import code_candidates, digits_in
 
 BODY_NAMES = {"GMC": "GMC number", "NMC": "NMC registration number (your NMC PIN, like 12A3456E)",
@@ -98,13 +98,7 @@ class ValidateProfessionalForm(ReferralFormValidation):
         # The PIN itself is not kept in the conversation.
         return {"pin": "verified", "auth_outcome": "verified", "referrer": referrer}
 
-
-class ActionAskRegistrationNumber(Action):
-    def name(self) -> str:
-        return "action_ask_registration_number"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        opening(dispatcher, tracker)
+    def ask_registration_number(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         bodies = registration_bodies(tracker)
         on_phone = channel_of(tracker) == "voice"
         if len(bodies) == 1:
@@ -115,7 +109,7 @@ class ActionAskRegistrationNumber(Action):
         if on_phone:
             text += " You can say it, or type the digits on your keypad and press hash."
         dispatcher.utter_message(text=text)
-        return []
+
 
 
 class ActionLockedOut(Action):

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from .form_base import ReferralFormValidation, opening, service
+from .form_base import ReferralFormValidation, service
 
 CONFIDENT = 0.7
 # The caller_form's ignored_intents (domain.yml): "speak to a person", "stop", "start again".
@@ -61,18 +61,3 @@ class ValidateCallerForm(ReferralFormValidation):
         if value == "professional" and profession:
             result["profession"] = profession.key  # "I'm a district nurse": no need to ask the role again
         return result
-
-
-class ActionAskCallerType(Action):
-    """The greeting, the hours when the line is closed, and the first question."""
-
-    def name(self) -> str:
-        return "action_ask_caller_type"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        opening(dispatcher, tracker)
-        dispatcher.utter_message(text="Are you a health or social care professional making a referral, "
-                                      "or are you contacting us about yourself or a family member?")
-        return []
-
-

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from intake_api.clock import now
 from intake_api.service_definition import ServiceDefinition, load_cached
 
+from .questions import question
 from .safety import EMERGENCY_ADVICE, is_emergency
 
 FAILURES_BEFORE_OFFER = 2
@@ -42,7 +43,7 @@ def out_of_hours_notice() -> str:
 
 def opening(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Before the assistant's very first question: who it is, and the hours when the team is closed."""
-    if any(event.get("event") == "bot" for event in tracker.events):
+    if dispatcher.messages or any(event.get("event") == "bot" for event in tracker.events):
         return
     definition = service()
     dispatcher.utter_message(text=f"Hello, this is the {definition.name} referral line for "
@@ -75,6 +76,11 @@ class ReferralFormValidation(FormValidationAction):
     optional_slots: tuple[str, ...] = ()
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        events = await self._validated(dispatcher, tracker, domain)
+        return events + self._ask_next(dispatcher, tracker, domain, events)
+
+    async def _validated(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
         if is_emergency(tracker) and not advised_since_last_message(tracker):
             dispatcher.utter_message(text=EMERGENCY_ADVICE)
@@ -88,6 +94,35 @@ class ReferralFormValidation(FormValidationAction):
             # from stepping aside for "stop", "start again" or "speak to a person".)
             events.append(SlotSet("stop_requested", None))
         return events
+
+    def _ask_next(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  events: list[EventType]) -> list[EventType]:
+        """Ask the form's next question here, in the same call (the domain has no action_ask_<slot>, so
+        Rasa's form asks nothing itself): one round trip to the action server per turn instead of two.
+        Rasa calls this action on every run of the form, also when it comes back after an interruption."""
+        if any(e.get("event") == "active_loop" and e.get("name") is None for e in events):
+            return []  # the validation ended the conversation's forms (refused, out of area, no consent)
+        for event in events:
+            if event.get("event") == "slot":
+                tracker.slots[event["name"]] = event["value"]
+        chosen = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "requested_slot"]
+        if chosen:
+            slot = chosen[-1]
+        else:  # the order Rasa itself would ask in
+            slot = next((s for s in self.domain_slots(domain) if tracker.slots.get(s) is None), None)
+        if slot:
+            self.ask(slot, dispatcher, tracker)
+        return [SlotSet("requested_slot", slot)]
+
+    def ask(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """The question for ``slot``: an ``ask_<slot>`` method of the form if it has one, else the wording in
+        actions/questions.py. The very first question comes after the greeting."""
+        opening(dispatcher, tracker)
+        special = getattr(self, f"ask_{slot}", None)
+        if special:
+            special(dispatcher, tracker)
+        else:
+            dispatcher.utter_message(text=question(slot, channel_of(tracker)))
 
     def reask(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, message: str) -> dict[str, Any]:
         """Refuse an answer with a specific reason; after two failures offer to skip or hand over."""

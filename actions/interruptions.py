@@ -94,6 +94,10 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        if not tracker.get_slot("caller_type") and not tracker.active_loop_name:
+            # Nothing has begun: whatever the first words were ("I'm a physio", "rapid response please"),
+            # the referral starts, and the first question works out who is calling from those words.
+            return [FollowupAction("caller_form")]
         dispatcher.utter_message(text="Sorry, I didn't understand that. I can take a referral to the Community "
                                       "Independence Service: say hello to begin, or \"speak to a person\".")
         # As Rasa's own fallback does: forget the message, so the assistant waits for the next one.

@@ -1,18 +1,14 @@
-"""The questions each form asks, one action_ask_<slot> per slot (Rasa calls them when it needs the slot).
+"""The questions the forms ask, in the order of each form's required_slots (domain.yml).
 
-Kept here rather than as domain responses; the voice channel has its own wording where numbers are asked.
+The form's own validation action asks them (ReferralFormValidation.ask); questions that depend on the
+conversation so far are ask_<slot> methods of their form. The telephone has its own wording where numbers
+are asked.
 """
 from __future__ import annotations
 
-from abc import abstractmethod
-
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
-
-from .form_base import channel_of, opening
-
 QUESTIONS = {
+    "caller_type": "Are you a health or social care professional making a referral, or are you contacting us about "
+                   "yourself or a family member?",
     "profession": "What is your role? For example GP, nurse, physiotherapist, occupational therapist, paramedic, pharmacist or social worker.",
     "pin": "Please give your 6-digit referrer PIN.",
     "supported_before": "Has the Community Independence Service supported this person before?",
@@ -57,27 +53,7 @@ VOICE_QUESTIONS = {
 }
 
 
-def question(slot: str, tracker: Tracker) -> str:
-    if channel_of(tracker) == "voice":
+def question(slot: str, channel: str) -> str:
+    if channel == "voice":
         return VOICE_QUESTIONS.get(slot, QUESTIONS[slot])
     return QUESTIONS[slot]
-
-
-class _AskQuestion(Action):
-    @property
-    @abstractmethod
-    def slot(self) -> str:
-        """The slot this action asks for (a class attribute in each subclass)."""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        opening(dispatcher, tracker)
-        dispatcher.utter_message(text=question(self.slot, tracker))
-        return []
-
-
-# One action class per question: the action server registers classes, not instances.
-for _slot in QUESTIONS:
-    globals()[f"AskFor_{_slot}"] = type(f"AskFor_{_slot}", (_AskQuestion,), {"slot": _slot})

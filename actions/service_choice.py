@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from .form_base import ReferralFormValidation, service
 from .parsing import choose, intent_of, yes_or_no
@@ -46,12 +45,7 @@ class ValidateServiceForm(ReferralFormValidation):
                               f"as the person's GP. I can take a {names[allowed[0]].name} referral instead.")
         return {"service": chosen}
 
-
-class ActionAskService(Action):
-    def name(self) -> str:
-        return "action_ask_service"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def ask_service(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         services = [service().services[key] for key in allowed_services(tracker)]
         if len(services) == 1:
             dispatcher.utter_message(text=f"I can take a referral to {services[0].name}: {services[0].summary}. "
@@ -59,4 +53,6 @@ class ActionAskService(Action):
         else:
             options = " or ".join(f"{s.name} ({s.summary})" for s in services)
             dispatcher.utter_message(text=f"Which service is the referral for: {options}?")
-        return []
+
+
+

@@ -4,9 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
 
 from .clinical import ValidateClinicalForm
@@ -100,15 +99,14 @@ class ValidateConfirmForm(ReferralFormValidation):
             return {"correction_value": None}
         return {**changed, "correction": None, "correction_value": NOT_APPLICABLE, "confirmed": None}
 
-
-class ActionAskCorrectionValue(Action):
-    def name(self) -> str:
-        return "action_ask_correction_value"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def ask_correction_value(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         slot = tracker.get_slot("correction")
         dispatcher.utter_message(text=f"What should {FIELDS[slot][2]} be?" if slot in FIELDS else "What is the new value?")
-        return []
+
+    def ask_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        dispatcher.utter_message(text="Here is the referral:\n" + "\n".join(summary_lines(tracker)))
+        dispatcher.utter_message(text="Is that all correct? Say yes to send it, or tell me what to change, "
+                                      "for example \"change the postcode\".")
 
 
 def summary_lines(tracker: Tracker) -> list[str]:
@@ -136,14 +134,3 @@ def summary_lines(tracker: Tracker) -> list[str]:
         f"{'yes' if slot('mental_health_crisis') else 'no'}. Urgency: {slot('urgency')}.",
     ]
     return lines
-
-
-class ActionAskConfirmed(Action):
-    def name(self) -> str:
-        return "action_ask_confirmed"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        dispatcher.utter_message(text="Here is the referral:\n" + "\n".join(summary_lines(tracker)))
-        dispatcher.utter_message(text="Is that all correct? Say yes to send it, or tell me what to change, "
-                                      "for example \"change the postcode\".")
-        return []

@@ -72,6 +72,26 @@ def concurrent(stack: Stack, conversations: int, pause: float) -> tuple[list, li
     return timings, errors, time.perf_counter() - started
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its children (Sanic's workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += cpu_seconds(int(child))
+    except FileNotFoundError:
+        pass  # a worker that ended between the listing and the read
+    return total
+
+
+def cpu_per_turn(stack: Stack, before: dict[str, float], turns: int) -> str:
+    used = {name: (cpu_seconds(pid) - before[name]) * 1000 / max(turns, 1) for name, pid in stack.pids.items()}
+    return "CPU per turn: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in used.items())
+
+
 def api_posts(stack: Stack, count: int) -> list[float]:
     timings = []
     session = requests.Session()
@@ -98,13 +118,15 @@ def chat_rows(stack: Stack, label: str) -> list[str]:
     for _ in range(5):
         whole_referral(stack, 0, one, one_errors)
     fifty, fifty_errors, _ = concurrent(stack, 50, 2.0)
+    before = {name: cpu_seconds(pid) for name, pid in stack.pids.items()}
     busy, busy_errors, busy_seconds = concurrent(stack, 8, 0.0)
+    cpu = cpu_per_turn(stack, before, len(busy))
     return [
         row(f"{label}: chat turn, 1 conversation (5 whole referrals)", one, one_errors, "bar: p95 ≤ 200 ms"),
         row(f"{label}: chat turn, 50 conversations at once, 2 s pauses", fifty, fifty_errors,
             "bar: p95 ≤ 1000 ms, no errors"),
         row(f"{label}: chat turn, 8 conversations, no pause", busy, busy_errors,
-            f"sustained {len(busy) / busy_seconds:.1f} turns/s"),
+            f"sustained {len(busy) / busy_seconds:.1f} turns/s; {cpu}"),
     ]
 
 

@@ -13,7 +13,7 @@ from .clock import now
 from .lookups import find_referrer
 from .migrate import upgrade
 from .models import Client, Episode, Referrer, StaffToken, StaffUser
-from .security import hash_secret, new_pin, new_token
+from .security import hash_pin, hash_secret, new_pin, new_token
 from .store import audit
 
 
@@ -63,7 +63,7 @@ def enrol_referrer(db, body, number, name, profession, organisation, ods=None, p
         raise click.ClickException(f"{body} {number} is already enrolled.")
     pin = pin or new_pin()
     referrer = Referrer(registration_body=body, registration_number=number, name=name, profession=profession,
-                        organisation=organisation, ods_code=ods, pin_hash=pin_hash or hash_secret(pin),
+                        organisation=organisation, ods_code=ods, pin_hash=pin_hash or hash_pin(pin),
                         phone=_valid(validation.uk_phone, phone) if phone else None)
     db.add(referrer)
     db.flush()

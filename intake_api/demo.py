@@ -35,10 +35,10 @@ def load_demo(db) -> list[str]:
     from .cli import add_episode, add_staff, enrol_referrer
     from .lookups import find_referrer
 
-    from .security import hash_secret
+    from .security import hash_pin
 
     lines = [f"Demo referrers (PIN {DEMO_PIN} for each):"]
-    pin_hash = hash_secret(DEMO_PIN)
+    pin_hash = hash_pin(DEMO_PIN)
     for body, number, name, profession, organisation, ods, phone in REFERRERS:
         if not find_referrer(db, body, number):
             enrol_referrer(db, body, number, name, profession, organisation, ods, phone, DEMO_PIN, pin_hash)

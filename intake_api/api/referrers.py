@@ -14,7 +14,7 @@ from ..clock import now
 from ..errors import ApiError
 from ..lookups import find_referrer
 from ..models import Referrer
-from ..security import check_secret
+from ..security import check_pin
 from ..store import audit, session
 from . import bp
 
@@ -78,7 +78,7 @@ def verify_referrer():
         db.commit()
         raise _locked_error(definition.lockout_minutes)
 
-    if check_secret(referrer.pin_hash if referrer else None, pin) and referrer.active:
+    if check_pin(referrer.pin_hash if referrer else None, pin) and referrer.active:
         referrer.failed_attempts, referrer.locked_until = 0, None
         audit(db, "service", "referrer.verified", referrer_id=referrer_id, **who)
         db.commit()

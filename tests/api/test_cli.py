@@ -56,3 +56,17 @@ def test_demo_load_prints_credentials_and_can_run_twice(cli):
     first, second = cli("demo", "load", "--allow-non-sqlite"), cli("demo", "load", "--allow-non-sqlite")
     assert "PIN 482913" in first and "staff@cis.example / demo-staff-password" in first
     assert first == second
+
+
+def test_pins_and_staff_passwords_are_stored_only_as_argon2id_hashes(app, cli):
+    from intake_api.models import Referrer, StaffUser
+
+    cli("referrer", "enrol", "--body", "GMC", "--number", "7222222", "--name", "A", "--profession", "gp",
+        "--organisation", "B", "--pin", "246810")
+    cli("staff", "add", "--email", "hash@cis.example")
+    with app.extensions["cis"]["sessions"]() as db:
+        pin_hash = db.query(Referrer).filter_by(registration_number="7222222").one().pin_hash
+        password_hash = db.query(StaffUser).filter_by(email="hash@cis.example").one().password_hash
+    assert "246810" not in pin_hash
+    assert pin_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")  # OWASP's settings: checked on every referral
+    assert password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # RFC 9106's, for staff log-in

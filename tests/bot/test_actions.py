@@ -56,7 +56,19 @@ def test_an_emergency_mid_form_gets_999_advice_first_and_is_not_taken_as_an_answ
     events = run(ValidatePatientForm().run(dispatcher, said, PATIENT_FORM_DOMAIN))
     assert texts(dispatcher)[0].startswith("If someone is seriously ill or injured")
     assert "999" in texts(dispatcher)[0]
-    assert events == [SlotSet("patient_name", None)]
+    assert texts(dispatcher)[1:] == ["What is the patient's full name?"]  # then the same question again
+    assert events == [SlotSet("patient_name", None), SlotSet("requested_slot", "patient_name")]
+
+
+def test_a_good_answer_is_kept_and_the_next_question_asked_in_the_same_step():
+    dispatcher = CollectingDispatcher()
+    said = tracker("Edith Clarke", active_loop="patient_form", slots={"requested_slot": "patient_name"},
+                   extracted={"patient_name": "Edith Clarke"})
+    said.events.insert(0, {"event": "bot", "text": "What is the patient's full name?"})
+    events = run(ValidatePatientForm().run(dispatcher, said, PATIENT_FORM_DOMAIN))
+    assert SlotSet("patient_name", "Edith Clarke") in events
+    assert events[-1] == SlotSet("requested_slot", "patient_nhs_number")
+    assert texts(dispatcher) == ["What is the patient's NHS number? If you don't have it, say you don't know."]
 
 
 COMPLETE_SLOTS = {
@@ -120,24 +132,30 @@ def test_a_long_outage_tells_the_caller_the_truth_and_keeps_everything(monkeypat
     assert events == [SlotSet("submission", "failed")]  # no slot reset: nothing is lost
 
 
-def test_out_of_hours_the_greeting_says_when_the_team_picks_up_and_where_urgent_need_goes(monkeypatch):
-    from actions.caller import ActionAskCallerType
+CALLER_FORM_DOMAIN = {"forms": {"caller_form": {"required_slots": ["caller_type"]}},
+                      "slots": {"caller_type": {"mappings": [{"type": "custom"}]}}}
 
-    monkeypatch.setenv("CIS_NOW", "2026-11-24T22:30:00+00:00")
+
+def first_reply(monkeypatch, at: str) -> list[str]:
+    from actions.caller import ValidateCallerForm
+
+    monkeypatch.setenv("CIS_NOW", at)
     dispatcher = CollectingDispatcher()
-    run(ActionAskCallerType().run(dispatcher, tracker("hello", intent="greet"), {}))
-    said = " ".join(texts(dispatcher))
+    run(ValidateCallerForm().run(dispatcher, tracker("hello", intent="greet", active_loop="caller_form"),
+                                 CALLER_FORM_DOMAIN))
+    return texts(dispatcher)
+
+
+def test_out_of_hours_the_greeting_says_when_the_team_picks_up_and_where_urgent_need_goes(monkeypatch):
+    said = " ".join(first_reply(monkeypatch, "2026-11-24T22:30:00+00:00"))
     assert "from 08:00" in said and "NHS 111" in said and "999" in said
 
 
 def test_in_hours_the_greeting_has_no_closed_notice(monkeypatch):
-    from actions.caller import ActionAskCallerType
-
-    monkeypatch.setenv("CIS_NOW", "2026-11-24T10:30:00+00:00")
-    dispatcher = CollectingDispatcher()
-    run(ActionAskCallerType().run(dispatcher, tracker("hello", intent="greet"), {}))
-    assert "NHS 111" not in " ".join(texts(dispatcher))
-    assert "health or social care professional" in texts(dispatcher)[-1]
+    said = first_reply(monkeypatch, "2026-11-24T10:30:00+00:00")
+    assert said[0].startswith("Hello, this is the")
+    assert "NHS 111" not in " ".join(said)
+    assert "health or social care professional" in said[-1]
 
 
 @pytest.mark.parametrize("said,intent,confidence,caller", [
@@ -203,3 +221,23 @@ def test_a_role_said_in_the_plural_is_recognised():
     said = "I'm one of the district nurses in Pimlico"
     assert ValidateProfessionalForm().validate_profession(said, CollectingDispatcher(), tracker(said), {}) == {
         "profession": "nurse"}
+
+
+def test_first_words_nobody_planned_for_start_the_referral_instead_of_sorry():
+    from actions.interruptions import ActionDefaultFallback
+
+    dispatcher = CollectingDispatcher()
+    events = run(ActionDefaultFallback().run(dispatcher, tracker("I'm a physio", intent="choose_reablement",
+                                                                 confidence=0.4), {}))
+    assert events == [{"event": "followup", "name": "caller_form", "timestamp": None}]
+    assert dispatcher.messages == []  # the first question does the talking
+
+
+def test_not_understood_part_way_through_says_sorry_and_forgets_the_words():
+    from actions.interruptions import ActionDefaultFallback
+
+    dispatcher = CollectingDispatcher()
+    events = run(ActionDefaultFallback().run(dispatcher, tracker("purple", slots={"caller_type": "professional"}),
+                                             {}))
+    assert [e["event"] for e in events] == ["rewind"]
+    assert "didn't understand" in texts(dispatcher)[0]

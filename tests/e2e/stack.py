@@ -67,11 +67,13 @@ class Stack:
                     **(scale_env or {}),
                     "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
         self.processes: list[subprocess.Popen] = []
+        self.pids: dict[str, int] = {}  # by name (api, actions, rasa0, ...), for make bench's CPU figures
 
     def start(self, name: str, argv: list[str], health: str) -> None:
         log = self.tmp / f"{name}.log"
         process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
         self.processes.append(process)
+        self.pids[name] = process.pid
         wait_until_up(health, process, log)
 
     def flask(self, *args: str) -> str:

@@ -257,3 +257,11 @@ def test_start_again_goes_back_to_the_first_question(stack):
     assert "start again" in " ".join(replies[2]).lower()
     assert "health or social care professional" in " ".join(replies[2])
     assert "NMC registration number" in " ".join(replies[3])
+
+
+def test_whatever_the_first_words_the_assistant_starts_with_who_is_calling(stack):
+    for first, question in [("rapid response referral please", "health or social care professional"),
+                            ("zxcv", "health or social care professional"),
+                            ("I'm a physio, I'd like to refer a lady", "HCPC registration number")]:
+        sender, replies = conversation(stack, [first])
+        assert question in " ".join(replies[0]), (first, replies[0])
