@@ -76,8 +76,9 @@ class ReferralFormValidation(FormValidationAction):
     optional_slots: tuple[str, ...] = ()
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        failures_before = dict(tracker.get_slot("failures") or {})  # (the validation updates the tracker's slots)
         events = await self._validated(dispatcher, tracker, domain)
-        return events + self._ask_next(dispatcher, tracker, domain, events)
+        return events + self._ask_next(dispatcher, tracker, domain, events, failures_before)
 
     async def _validated(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> list[EventType]:
@@ -96,7 +97,7 @@ class ReferralFormValidation(FormValidationAction):
         return events
 
     def _ask_next(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
-                  events: list[EventType]) -> list[EventType]:
+                  events: list[EventType], failures_before: dict[str, int]) -> list[EventType]:
         """Ask the form's next question here, in the same call (the domain has no action_ask_<slot>, so
         Rasa's form asks nothing itself): one round trip to the action server per turn instead of two.
         Rasa calls this action on every run of the form, also when it comes back after an interruption."""
@@ -110,8 +111,9 @@ class ReferralFormValidation(FormValidationAction):
             slot = chosen[-1]
         else:  # the order Rasa itself would ask in
             slot = next((s for s in self.domain_slots(domain) if tracker.slots.get(s) is None), None)
-        if slot:
-            self.ask(slot, dispatcher, tracker)
+        reasked = (tracker.get_slot("failures") or {}).get(slot, 0) > failures_before.get(slot, 0)
+        if slot and not (reasked and (dispatcher.messages[-1].get("text") or "").endswith("?")):
+            self.ask(slot, dispatcher, tracker)  # (a re-ask that is itself a question is not followed by another)
         return [SlotSet("requested_slot", slot)]
 
     def ask(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

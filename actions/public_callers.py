@@ -42,8 +42,12 @@ class ValidatePublicForm(ReferralFormValidation):
 
     def validate_client_nhs_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         if says_dont_know(tracker, value):
-            dispatcher.utter_message(text="I need the NHS number to find their record.")
-            return {"client_nhs_number": "unknown", "public_outcome": "refused"}
+            if (tracker.get_slot("failures") or {}).get("client_nhs_number"):
+                dispatcher.utter_message(text="Without the NHS number I can't find their record.")
+                return {"client_nhs_number": "unknown", "public_outcome": "refused"}
+            return self.reask(dispatcher, tracker, "client_nhs_number",
+                              "I need their NHS number to find their record. It's the 10-digit number on any letter "
+                              "from the NHS or their GP, and in the NHS App. Can you find it?")
         try:
             return {"client_nhs_number": validation.nhs_number(digits_in(value) or value)}
         except validation.Invalid as exc:

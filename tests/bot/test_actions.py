@@ -241,3 +241,27 @@ def test_not_understood_part_way_through_says_sorry_and_forgets_the_words():
                                              {}))
     assert [e["event"] for e in events] == ["rewind"]
     assert "didn't understand" in texts(dispatcher)[0]
+
+
+def test_a_relative_without_the_nhs_number_is_told_where_to_find_it_before_being_turned_away():
+    from actions.public_callers import ValidatePublicForm
+
+    form, dispatcher = ValidatePublicForm(), CollectingDispatcher()
+    first = form.validate_client_nhs_number("no idea", dispatcher, tracker("no idea", intent="dont_know"), {})
+    assert first["client_nhs_number"] is None and "public_outcome" not in first
+    assert "letter from the NHS or their GP" in texts(dispatcher)[0]
+    again = form.validate_client_nhs_number("can't find it", dispatcher,
+                                            tracker("can't find it", intent="dont_know",
+                                                    slots={"failures": first["failures"]}), {})
+    assert again == {"client_nhs_number": "unknown", "public_outcome": "refused"}
+
+
+def test_a_reask_that_is_a_question_is_not_followed_by_the_same_question_again():
+    domain = {"forms": {"patient_form": {"required_slots": ["lives_alone"]}}, "slots": {}}
+    dispatcher = CollectingDispatcher()
+    said = tracker("purple", active_loop="patient_form", slots={"requested_slot": "lives_alone"},
+                   extracted={"lives_alone": "purple"})
+    said.events.insert(0, {"event": "bot", "text": "Does the patient live alone?"})
+    events = run(ValidatePatientForm().run(dispatcher, said, domain))
+    assert texts(dispatcher) == ["Sorry, does the patient live alone? Yes or no?"]
+    assert events[-1] == SlotSet("requested_slot", "lives_alone")
