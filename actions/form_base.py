@@ -78,7 +78,10 @@ class ReferralFormValidation(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         failures_before = dict(tracker.get_slot("failures") or {})  # (the validation updates the tracker's slots)
         events = await self._validated(dispatcher, tracker, domain)
-        return events + self._ask_next(dispatcher, tracker, domain, events, failures_before)
+        asked = self._ask_next(dispatcher, tracker, domain, events, failures_before)
+        if asked:  # one requested_slot event, the last word (rasa_sdk sets one too when required_slots is overridden)
+            events = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
+        return events + asked
 
     async def _validated(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> list[EventType]:
