@@ -111,7 +111,6 @@ class ValidateProfessionalForm(ReferralFormValidation):
         dispatcher.utter_message(text=text)
 
 
-
 class ActionLockedOut(Action):
     def name(self) -> str:
         return "action_locked_out"

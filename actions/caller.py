@@ -55,7 +55,7 @@ class ValidateCallerForm(ReferralFormValidation):
 
     def validate_caller_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         if value is None:
-            return self.reask(dispatcher, tracker, "caller_type", "Sorry, I need to know who is calling before we go on.")  # then the question again
+            return self.reask(dispatcher, tracker, "caller_type", "Sorry, I need to know who is calling before we go on.")
         result: dict[str, Any] = {"caller_type": value}
         profession = service().profession_in((tracker.latest_message or {}).get("text") or "")
         if value == "professional" and profession:

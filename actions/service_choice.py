@@ -53,6 +53,3 @@ class ValidateServiceForm(ReferralFormValidation):
         else:
             options = " or ".join(f"{s.name} ({s.summary})" for s in services)
             dispatcher.utter_message(text=f"Which service is the referral for: {options}?")
-
-
-
