@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import random
 import socket
 import sys
 import tempfile
@@ -42,9 +43,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def whole_referral(stack: Stack, pause: float, timings: list, errors: list) -> None:
+def whole_referral(stack: Stack, pause: float, timings: list, errors: list, jitter: float = 0.0,
+                   seed: int = 0) -> None:
+    """One GP's referral; between turns the typist pauses `pause` seconds, give or take up to `jitter`."""
     sender = "bench-" + uuid.uuid4().hex[:12]
     session = requests.Session()
+    pauses = random.Random(seed)
     for message in REFERRAL:
         started = time.perf_counter()
         try:
@@ -56,13 +60,13 @@ def whole_referral(stack: Stack, pause: float, timings: list, errors: list) -> N
                 errors.append(f"no answer to {message!r}")
         except requests.RequestException as exc:
             errors.append(type(exc).__name__)
-        time.sleep(pause)
+        time.sleep(pause + pauses.uniform(-jitter, jitter))
 
 
-def concurrent(stack: Stack, conversations: int, pause: float) -> tuple[list, list, float]:
+def concurrent(stack: Stack, conversations: int, pause: float, jitter: float = 0.0) -> tuple[list, list, float]:
     timings, errors = [], []
-    threads = [threading.Thread(target=whole_referral, args=(stack, pause, timings, errors))
-               for _ in range(conversations)]
+    threads = [threading.Thread(target=whole_referral, args=(stack, pause, timings, errors, jitter, seed))
+               for seed in range(conversations)]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -117,14 +121,17 @@ def chat_rows(stack: Stack, label: str) -> list[str]:
     one_errors: list = []
     for _ in range(5):
         whole_referral(stack, 0, one, one_errors)
-    fifty, fifty_errors, _ = concurrent(stack, 50, 2.0)
+    fifty, fifty_errors, _ = concurrent(stack, 50, 2.0, jitter=1.0)
+    in_step, in_step_errors, _ = concurrent(stack, 50, 2.0)
     before = {name: cpu_seconds(pid) for name, pid in stack.pids.items()}
     busy, busy_errors, busy_seconds = concurrent(stack, 8, 0.0)
     cpu = cpu_per_turn(stack, before, len(busy))
     return [
         row(f"{label}: chat turn, 1 conversation (5 whole referrals)", one, one_errors, "bar: p95 ≤ 200 ms"),
-        row(f"{label}: chat turn, 50 conversations at once, 2 s pauses", fifty, fifty_errors,
-            "bar: p95 ≤ 1000 ms, no errors"),
+        row(f"{label}: chat turn, 50 conversations at once, pauses of 1-3 s (2 s on average)", fifty,
+            fifty_errors, "bar: p95 ≤ 1000 ms, no errors"),
+        row(f"{label}: chat turn, 50 conversations at once, pauses of exactly 2 s", in_step, in_step_errors,
+            "worst case: the typists fall into step (see below)"),
         row(f"{label}: chat turn, 8 conversations, no pause", busy, busy_errors,
             f"sustained {len(busy) / busy_seconds:.1f} turns/s; {cpu}"),
     ]
