@@ -1,8 +1,9 @@
 """`make bench`: latency of whole referrals on this machine, written to docs/benchmarks.md.
 
 Starts the real processes (tests/e2e/stack.py) and measures, over the REST channel:
-one conversation at a time; 50 at once with a typist's 2 s pause between turns; the highest sustained
-turns per second with no pause; and POST /api/referrals on its own.
+one conversation at a time; 50 at once, each typist pausing 1-3 s between turns (and, the worst case,
+exactly 2 s, when they fall into step); the highest sustained turns per second with no pause; and
+POST /api/referrals on its own.
 """
 from __future__ import annotations
 
