@@ -6,8 +6,11 @@ from typing import Any
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, today
 from .parsing import choose, items, parse_date, yes_or_no
 
-SETTINGS = {"home": ("home", "house", "flat", "at home", "own home", "community", "sheltered"),
-            "hospital": ("hospital", "ward", "inpatient", "in patient", "admitted", "discharge", "a and e", "a e"),
+SETTINGS = {"home": ("home", "house", "flat", "at home", "own home", "community", "sheltered", "back home",
+                     "out of hospital", "home from hospital"),
+            "hospital": ("hospital", "ward", "inpatient", "in patient", "admitted", "discharge", "a and e", "a e",
+                         "going home", "coming home", "due home", "st mary s", "st marys", "charing cross",
+                         "chelsea and westminster"),
             "care_home": ("care home", "nursing home", "residential", "residential home")}
 URGENCY = {"urgent": ("today", "urgent", "urgently", "asap", "as soon as possible", "now", "immediately",
                       "straight away", "right away", "same day", "very urgent", "hour", "hours", "this morning",

@@ -1,6 +1,8 @@
 """What a caller can say at any point: stop, start again, speak to a person, an emergency."""
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
@@ -11,6 +13,14 @@ from intake_api.clock import now
 from .form_base import channel_of, service
 from .safety import EMERGENCY_ADVICE
 from .summary import field_named, start_correction
+
+
+# A stop says so. The classifier has heard "send it" as a stop (it was taught "don't send it"), so a
+# "stop" without one of these words is taken as the answer to the question being asked.
+_STOP_WORDS = re.compile(r"\b(stop|cancel|forget|never ?mind|don'?t|do not|leave it|bother|quit|exit|end|ending|"
+                         r"terminate|abandon|abort|scrap|withdraw|change(d)? my mind|(call|ring|phone|come) back|"
+                         r"another time|later|hang up|close|go now|going now|have to go|got to go|no more|enough)\b",
+                         re.I)
 
 
 class ActionStop(Action):
@@ -25,6 +35,9 @@ class ActionStop(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         if form == "confirm_form" and field_named(text):  # "no, change the phone number" is not a stop
             return [*(SlotSet(k, v) for k, v in start_correction(field_named(text)).items()), FollowupAction(form)]
+        asked = tracker.get_slot("requested_slot")
+        if form and asked and not _STOP_WORDS.search(text):
+            return [SlotSet(asked, text), FollowupAction(form)]  # the form's validation checks it as an answer
         if form and form != "caller_form" and not tracker.get_slot("stop_requested"):
             dispatcher.utter_message(text="Do you want to stop this referral? Nothing will be sent. Say \"stop\" "
                                           "again to stop, or answer the question to carry on.")

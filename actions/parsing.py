@@ -10,6 +10,10 @@ from rasa_sdk import Tracker
 _YES = re.compile(r"^\s*(y|yes|yeah|yep|yup|aye|correct|right|sure|ok|okay|true|she does|he does|they do|"
                   r"it is|that'?s right|affirmative|absolutely|definitely|please do)\b", re.I)
 _NO = re.compile(r"^\s*(n|no|nope|nah|not|none|false|negative|she doesn'?t|he doesn'?t|they don'?t|never)\b", re.I)
+# A "no" says so: the classifier's deny on "I think so" or "she was with you last year" is not trusted.
+_NEGATION = re.compile(r"\b(n|no+|not|nope|nah|never|none|neither|nor|nothing|nobody|negative|wrong|incorrect|"
+                       r"refused|refuses|declined|declines|don'?t|doesn'?t|didn'?t|isn'?t|wasn'?t|weren'?t|"
+                       r"hasn'?t|haven'?t|hadn'?t|can'?t|cannot|won'?t|wouldn'?t|aren'?t)\b", re.I)
 _ALONE = re.compile(r"\b(alone|on (his|her|their|my) own|by (him|her|them|my)sel(f|ves))\b", re.I)
 _WITH_SOMEONE = re.compile(r"\b(lives?|living|stays?) with\b|\bwith (his|her|their|my) (wife|husband|partner|son|"
                            r"daughter|family|children|kids|carer|sister|brother|mum|dad|mother|father)\b", re.I)
@@ -27,13 +31,18 @@ def yes_or_no(tracker: Tracker, text: str) -> bool | None:
     intent = intent_of(tracker)
     if intent == "affirm":
         return True
-    if intent == "deny":
+    if intent == "deny" and negated(text):
         return False
     if _YES.search(text or ""):
         return True
     if _NO.search(text or ""):
         return False
     return None
+
+
+def negated(text: str) -> bool:
+    """The words say no, whatever the classifier made of them."""
+    return bool(_NEGATION.search(text or ""))
 
 
 def says_dont_know(tracker: Tracker, text: str) -> bool:

@@ -1,6 +1,7 @@
 """Members of the public: only for a returning client, and only for Rehabilitation and Reablement."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -22,6 +23,12 @@ RELATIONSHIPS = {"self": ("me", "myself", "self", "i am", "the person", "patient
                  "friend": ("friend", "neighbour")}
 
 
+# "She was with you last year", "I think so": a yes to "has the CIS supported this person before?".
+_SEEN_BEFORE = re.compile(r"\b(think so|believe so|with you|you (saw|seen|came|visited|helped|supported|treated|had)|"
+                          r"(seen|helped|supported|visited|treated|looked after) by (you|your)|"
+                          r"your (team|service|therapists?|nurses?|physios?|people))\b", re.I)
+
+
 class ValidatePublicForm(ReferralFormValidation):
     def name(self) -> str:
         return "validate_public_form"
@@ -32,7 +39,13 @@ class ValidatePublicForm(ReferralFormValidation):
         return domain_slots
 
     def validate_supported_before(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        # Only a plain "no" turns the caller away here: the record look-up is the real check.
+        if says_dont_know(tracker, value):
+            dispatcher.utter_message(text="That's all right, I'll look for their record with us.")
+            return {"supported_before": "not sure"}
         answer = yes_or_no(tracker, value)
+        if answer is None and _SEEN_BEFORE.search(value or ""):
+            answer = True
         if answer is None:
             return self.reask(dispatcher, tracker, "supported_before",
                               "Sorry, I didn't catch that. Has the CIS supported this person before? Yes or no?")
@@ -43,7 +56,8 @@ class ValidatePublicForm(ReferralFormValidation):
     def validate_client_nhs_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         if says_dont_know(tracker, value):
             if (tracker.get_slot("failures") or {}).get("client_nhs_number"):
-                dispatcher.utter_message(text="Without the NHS number I can't find their record.")
+                dispatcher.utter_message(text="Without the NHS number I can't find their record. If you find it later, "
+                                              "you're welcome to contact us again.")
                 return {"client_nhs_number": "unknown", "public_outcome": "refused"}
             return self.reask(dispatcher, tracker, "client_nhs_number",
                               "I need their NHS number to find their record. It's the 10-digit number on any letter "

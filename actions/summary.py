@@ -10,7 +10,7 @@ from rasa_sdk.utils import call_potential_coroutine
 
 from .clinical import ValidateClinicalForm
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, service
-from .parsing import intent_of, yes_or_no
+from .parsing import intent_of, negated, yes_or_no
 from .patient import ValidatePatientForm
 
 # Words a caller uses for a field -> (slot, the form validation that checks it, how to ask for it).
@@ -32,7 +32,12 @@ FIELDS = {
     "mental_health_crisis": (("mental health", "crisis"), ValidateClinicalForm, "mental health crisis involvement"),
     "urgency": (("urgency", "urgent", "priority"), ValidateClinicalForm, "how urgent it is"),
 }
-_VALUE_AFTER = re.compile(r"^(?:is|should be|should read|needs to be|to|it'?s|=|:)\s*(.+)$", re.I)
+# "Looks good, send it", "all good thanks": a yes to "is that all correct?" in other words.
+_SEND = re.compile(r"\b(send|submit|go ahead|looks? (good|right|fine|correct|ok)|all (good|correct|fine|right|ok)|"
+                   r"spot on|perfect|lovely|that'?s (fine|great|good|it|correct|right))\b", re.I)
+# What comes between the field's name and its new value: "phone number is", "postcode's", "DOB should be".
+_VALUE_AFTER = re.compile(r"^(?:number|no|line|code)?\s*(?:is|'s|should be|should read|needs to be|to|it'?s|=|:)\s*"
+                          r"(?:now\s+)?(.+)$", re.I)
 
 
 def value_after(text: str, slot: str) -> str | None:
@@ -78,8 +83,8 @@ class ValidateConfirmForm(ReferralFormValidation):
         return [slot for slot in domain_slots if slot != "correction_value"]
 
     async def validate_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        if intent_of(tracker) == "affirm" or (intent_of(tracker) != "deny" and yes_or_no(tracker, value) is True
-                                              and not field_named(value)):
+        said_yes = yes_or_no(tracker, value) is True or (bool(_SEND.search(value or "")) and not negated(value))
+        if intent_of(tracker) == "affirm" or (intent_of(tracker) != "deny" and said_yes and not field_named(value)):
             return {"confirmed": True}
         slot = field_named(value)
         if slot is None:

@@ -1,4 +1,6 @@
-"""A PostgreSQL schema of the tests' own, emptied first, for the tests that need a real PostgreSQL."""
+"""A PostgreSQL schema of the tests' own, emptied first, for the tests that need a real PostgreSQL.
+Its name carries the test process's id, so two test runs on one machine never share it."""
+import atexit
 import os
 
 import pytest
@@ -14,8 +16,9 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def fresh_schema(schema: str) -> str:
-    """Drop and create ``schema``; the URL whose connections use it."""
+def fresh_schema(prefix: str) -> str:
+    """Create a schema of this test run's own, dropped when the run ends; the URL whose connections use it."""
+    schema = f"{prefix}_{os.getpid()}"
     try:
         engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
         with engine.begin() as conn:
@@ -24,5 +27,17 @@ def fresh_schema(schema: str) -> str:
         engine.dispose()
     except Exception as exc:  # noqa: BLE001 - any failure to reach the server means "not here"
         unavailable(f"PostgreSQL not reachable at TEST_POSTGRES_URL ({type(exc).__name__})")
+    atexit.register(_drop, schema)
     separator = "&" if "?" in POSTGRES_URL else "?"
     return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+
+
+def _drop(schema: str) -> None:
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.begin() as conn:
+            conn.execute(text("SET lock_timeout = '5s'"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        engine.dispose()
+    except Exception:  # noqa: BLE001 - a schema left behind only takes space; the next run uses another name
+        pass

@@ -256,6 +256,36 @@ def test_a_relative_without_the_nhs_number_is_told_where_to_find_it_before_being
     assert again == {"client_nhs_number": "unknown", "public_outcome": "refused"}
 
 
+@pytest.mark.parametrize("said,intent", [
+    ("she was with you last year i think", "deny"), ("I think so", "deny"), ("you saw her after her fall", "inform"),
+    ("she's been seen by your team before", "deny"), ("yes", "affirm")])
+def test_a_relative_who_says_the_cis_has_seen_the_person_goes_on_to_the_record_check(said, intent):
+    from actions.public_callers import ValidatePublicForm
+
+    answer = ValidatePublicForm().validate_supported_before(said, CollectingDispatcher(),
+                                                            tracker(said, intent=intent), {})
+    assert answer == {"supported_before": "yes"}
+
+
+def test_a_relative_who_is_not_sure_is_checked_against_the_records_not_turned_away():
+    from actions.public_callers import ValidatePublicForm
+
+    dispatcher = CollectingDispatcher()
+    answer = ValidatePublicForm().validate_supported_before("not sure", dispatcher,
+                                                            tracker("not sure", intent="dont_know"), {})
+    assert answer == {"supported_before": "not sure"}
+    assert "look for their record" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize("said", ["no", "no she hasn't", "never", "I don't think so"])
+def test_a_plain_no_turns_the_relative_away(said):
+    from actions.public_callers import ValidatePublicForm
+
+    answer = ValidatePublicForm().validate_supported_before(said, CollectingDispatcher(),
+                                                            tracker(said, intent="deny"), {})
+    assert answer == {"supported_before": "no", "public_outcome": "refused"}
+
+
 def test_a_reask_that_is_a_question_is_not_followed_by_the_same_question_again():
     domain = {"forms": {"patient_form": {"required_slots": ["lives_alone"]}}, "slots": {}}
     dispatcher = CollectingDispatcher()
@@ -265,3 +295,36 @@ def test_a_reask_that_is_a_question_is_not_followed_by_the_same_question_again()
     events = run(ValidatePatientForm().run(dispatcher, said, domain))
     assert texts(dispatcher) == ["Sorry, does the patient live alone? Yes or no?"]
     assert events[-1] == SlotSet("requested_slot", "lives_alone")
+
+
+@pytest.mark.parametrize("said", ["send it", "looks good, send it", "perfect, submit it"])
+def test_send_it_at_the_read_back_is_an_answer_not_a_stop(said):
+    from actions.interruptions import ActionStop
+
+    dispatcher = CollectingDispatcher()
+    at_read_back = tracker(said, intent="stop", active_loop="confirm_form", slots={"requested_slot": "confirmed"})
+    events = run(ActionStop().run(dispatcher, at_read_back, {}))
+    assert events == [SlotSet("confirmed", said), {"event": "followup", "timestamp": None, "name": "confirm_form"}]
+    assert texts(dispatcher) == []
+
+
+@pytest.mark.parametrize("said", ["cancel it", "don't send it", "forget it, I'll ring back"])
+def test_a_stop_in_so_many_words_is_checked_once(said):
+    from actions.interruptions import ActionStop
+
+    dispatcher = CollectingDispatcher()
+    at_read_back = tracker(said, intent="stop", active_loop="confirm_form", slots={"requested_slot": "confirmed"})
+    events = run(ActionStop().run(dispatcher, at_read_back, {}))
+    assert SlotSet("stop_requested", True) in events
+    assert "Do you want to stop this referral?" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize("said,intent,confirmed", [
+    ("looks good, send it", "stop", True), ("all good thanks", "thank_you", True), ("yes", "affirm", True),
+    ("don't send it yet", "stop", None), ("it doesn't look right", "deny", None)])
+def test_the_read_back_is_confirmed_in_the_callers_own_words(said, intent, confirmed):
+    from actions.summary import ValidateConfirmForm
+
+    result = run(ValidateConfirmForm().validate_confirmed(said, CollectingDispatcher(), tracker(said, intent=intent),
+                                                          {}))
+    assert result.get("confirmed") is confirmed

@@ -4,7 +4,9 @@ from datetime import date
 import pytest
 
 from actions.clinical import SETTINGS, URGENCY
-from actions.parsing import choose, consents, items, lives_alone, parse_date, person_name
+from actions.parsing import choose, consents, items, lives_alone, parse_date, person_name, yes_or_no
+from actions.summary import field_named, value_after
+from tests.bot.trackers import tracker
 
 TODAY = date(2026, 11, 24)
 
@@ -45,7 +47,9 @@ def test_lists_and_none():
 
 
 @pytest.mark.parametrize("said,choice", [("she's on the ward at St Mary's", "hospital"), ("in a care home", "care_home"),
-                                         ("at home", "home"), ("hmm", None)])
+                                         ("at home", "home"), ("hmm", None),
+                                         ("she's in St Mary's, going home on Friday", "hospital"),
+                                         ("back home since Tuesday", "home"), ("home from hospital last week", "home")])
 def test_where_the_patient_is(said, choice):
     assert choose(said, SETTINGS) == choice
 
@@ -104,3 +108,24 @@ def test_what_is_not_a_full_name(said):
                                   "not that I'm aware of", "nothing to report."])
 def test_no_risks_said_many_ways_is_an_empty_list_not_a_risk(said):
     assert items(said) == []
+
+
+@pytest.mark.parametrize("said,intent,answer", [
+    ("no she hasn't", "deny", False), ("never", "deny", False), ("nope", "deny", False),
+    ("I don't think so", "deny", False), ("that's wrong", "deny", False), ("yes please", "affirm", True),
+    # the classifier has said "deny" to these: without a word that says no, they are not a no
+    ("I think so", "deny", None), ("she was with you last year i think", "deny", None)])
+def test_a_no_needs_a_word_that_says_no(said, intent, answer):
+    assert yes_or_no(tracker(said, intent=intent), said) is answer
+
+
+@pytest.mark.parametrize("said,slot,value", [
+    ("actually the postcode is W2 4RJ", "patient_postcode", "W2 4RJ"),
+    ("actually his phone number is 07712 345678", "patient_phone", "07712 345678"),
+    ("change the mobile number to 07712 345678", "patient_phone", "07712 345678"),
+    ("sorry, the postcode's now W9 1JN", "patient_postcode", "W9 1JN"),
+    ("her dob should be 7th March 1941", "patient_date_of_birth", "7th March 1941"),
+    ("change the postcode", "patient_postcode", None)])
+def test_a_correction_at_the_read_back_in_one_sentence(said, slot, value):
+    assert field_named(said) == slot
+    assert value_after(said, slot) == value

@@ -93,7 +93,7 @@ def test_a_social_worker_refers_to_reablement_and_is_not_offered_rapid_response(
         "none",
         "no",
         "routine",
-        "yes",
+        "looks good, send it",    # the classifier hears a stop in "send it" (it learnt "don't send it")
     ])
     assert "Rehabilitation and Reablement" in " ".join(replies[3])
     assert "have to come from a health care professional" in " ".join(replies[4])
