@@ -39,6 +39,24 @@ def registration_in(text: str) -> str | None:
     return None
 
 
+def professional_details_in(text: str) -> dict[str, str]:
+    """What a professional's first words already say: after "I'm a GP, GMC 7123456" neither is asked again.
+    A number is kept only if it is in the format of the role's own registration body."""
+    definition = service()
+    profession = definition.profession_in(text)
+    registration = registration_in(text)
+    body = registration.split(" ")[0] if registration else None
+    if profession is None and body:
+        roles = definition.registered_only_with(body)
+        profession = roles[0] if len(roles) == 1 else None
+    if profession is None:
+        return {}
+    found = {"profession": profession.key}
+    if body in profession.registration_bodies:
+        found["registration_number"] = registration
+    return found
+
+
 class ValidateProfessionalForm(ReferralFormValidation):
     def name(self) -> str:
         return "validate_professional_form"

@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from .authentication import professional_details_in
 from .form_base import ReferralFormValidation, service
 
 CONFIDENT = 0.7
@@ -57,7 +58,6 @@ class ValidateCallerForm(ReferralFormValidation):
         if value is None:
             return self.reask(dispatcher, tracker, "caller_type", "Sorry, I need to know who is calling before we go on.")
         result: dict[str, Any] = {"caller_type": value}
-        profession = service().profession_in((tracker.latest_message or {}).get("text") or "")
-        if value == "professional" and profession:
-            result["profession"] = profession.key  # "I'm a district nurse": no need to ask the role again
+        if value == "professional":  # "I'm a district nurse": no need to ask the role again
+            result.update(professional_details_in((tracker.latest_message or {}).get("text") or ""))
         return result

@@ -328,3 +328,16 @@ def test_the_read_back_is_confirmed_in_the_callers_own_words(said, intent, confi
     result = run(ValidateConfirmForm().validate_confirmed(said, CollectingDispatcher(), tracker(said, intent=intent),
                                                           {}))
     assert result.get("confirmed") is confirmed
+
+
+@pytest.mark.parametrize("said,details", [
+    ("district nurse, NMC 12A3456E", {"profession": "nurse", "registration_number": "NMC 12A3456E"}),
+    ("social worker SW123456", {"profession": "social_worker", "registration_number": "SWE SW123456"}),
+    ("I'm a GP", {"profession": "gp"}),
+    ("GP, my number is 123", {"profession": "gp"}),  # not a GMC number: asked for in its turn
+    ("physio, NMC 12A3456E", {"profession": "physiotherapist"})])  # not the physio's body: not kept
+def test_a_professionals_first_words_are_not_asked_for_again(said, details):
+    from actions.caller import ValidateCallerForm
+
+    result = ValidateCallerForm().validate_caller_type("professional", CollectingDispatcher(), tracker(said), {})
+    assert result == {"caller_type": "professional", **details}

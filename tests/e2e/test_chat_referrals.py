@@ -265,3 +265,9 @@ def test_whatever_the_first_words_the_assistant_starts_with_who_is_calling(stack
                             ("I'm a physio, I'd like to refer a lady", "HCPC registration number")]:
         sender, replies = conversation(stack, [first])
         assert question in " ".join(replies[0]), (first, replies[0])
+
+
+def test_a_professional_who_gives_role_and_number_at_once_is_asked_only_for_the_pin(stack):
+    sender, replies = conversation(stack, ["district nurse here, NMC 12A3456E", "482913"])
+    assert "6-digit referrer PIN" in " ".join(replies[0])
+    assert "Thank you, Grace Mensah" in " ".join(replies[1])
