@@ -162,7 +162,9 @@ def items(text: str) -> list[str]:
     raw = (text or "").strip()
     if _NOTHING.fullmatch(raw.rstrip(".! ")):
         return []
-    parts = re.split(r"\s*(?:,|;|\n|\band also\b|\bas well as\b|\band\b|\bplus\b)\s*", raw)
+    # "and" joins two items, but not in "in and out", "up and down", "on and off".
+    parts = re.split(r"\s*(?:,|;|\n|\band also\b|\bas well as\b|\band\b(?!\s+(?:out|down|off|forth|about)\b)|"
+                     r"\bplus\b)\s*", raw)
     return [p.strip(" .") for p in parts if p and p.strip(" .")]
 
 

@@ -41,6 +41,11 @@ def test_a_name_needs_a_first_name_and_surname(said):
     assert person_name(said) is None
 
 
+def test_a_list_keeps_in_and_out_together():
+    assert items("stairs and getting in and out of bed") == ["stairs", "getting in and out of bed"]
+    assert items("up and down stairs, washing and dressing") == ["up and down stairs", "washing", "dressing"]
+
+
 def test_lists_and_none():
     assert items("mobility, washing and dressing") == ["mobility", "washing", "dressing"]
     assert items("none") == [] and items("No.") == []
