@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, today
-from .parsing import choose, items, parse_date, yes_or_no
+from .parsing import choose, items, parse_date, says_dont_know, yes_or_no
 
 SETTINGS = {"home": ("home", "house", "flat", "at home", "own home", "community", "sheltered", "back home",
                      "out of hospital", "home from hospital"),
@@ -40,6 +40,10 @@ class ValidateClinicalForm(ReferralFormValidation):
 
     def validate_expected_discharge_date(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         when = parse_date(value, today(), past=False)
+        if when is None and says_dont_know(tracker, value):
+            return self.reask(dispatcher, tracker, "expected_discharge_date",
+                              "An estimate is fine. Roughly when is the patient expected to go home? For example "
+                              "Friday, or 3 December.")
         if when is None:
             return self.reask(dispatcher, tracker, "expected_discharge_date",
                               "I couldn't read that as a date. You can say a date, like 27 November, or 'tomorrow'.")

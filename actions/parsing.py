@@ -133,7 +133,8 @@ def consents(text: str) -> bool | None:
     if re.search(r"\b(refused|refuses|declined|declines|doesn'?t want|does not want)\b", text, re.I):
         return False
     if _CONSENT_WORDS.search(text):
-        return not re.search(r"\b(not|hasn'?t|has not|doesn'?t|didn'?t|won'?t|isn'?t)\b", text, re.I)
+        return not re.search(r"\b(not|hasn'?t|has not|doesn'?t|didn'?t|won'?t|isn'?t|can'?t|cannot|unable|"
+                             r"couldn'?t)\b", text, re.I)
     return None
 
 
@@ -196,6 +197,16 @@ def postcode_in(text: str) -> str:
     """The postcode inside "it's W2 4RJ" (the whole text when none stands out, for the rule to judge)."""
     match = _POSTCODE_IN_TEXT.search(text or "")
     return f"{match.group(1)} {match.group(2)}" if match else (text or "")
+
+
+def address_and_postcode(text: str) -> tuple[str, str | None]:
+    """"12 Porchester Square, London W2 4RJ" -> ("12 Porchester Square", "W2 4RJ"); no postcode -> (text, None)."""
+    match = _POSTCODE_IN_TEXT.search(text or "")
+    if not match:
+        return text, None
+    rest = (text[:match.start()] + text[match.end():]).strip(" ,.")
+    rest = re.sub(r"[,\s]+london$", "", rest, flags=re.I).strip(" ,")
+    return rest, f"{match.group(1)} {match.group(2)}"
 
 
 def phone_in(text: str) -> str:

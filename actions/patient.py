@@ -13,13 +13,15 @@ from intake_api import validation
 
 from . import intake_client
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, channel_of, service, today
-from .parsing import (consents, digits_in, lives_alone, parse_date, person_name, phone_in, postcode_in, says_dont_know,
-                      yes_or_no)
+from .parsing import (address_and_postcode, consents, digits_in, lives_alone, parse_date, person_name, phone_in,
+                      postcode_in, says_dont_know, yes_or_no)
 from .public_callers import refusal_text
 
 _BEST_INTERESTS = re.compile(r"\bbest[- ]interests?\b", re.I)
 _NOT_BEST_INTERESTS = re.compile(r"\b(no|not|isn'?t|without)\b.{0,30}\bbest[- ]interests?\b", re.I)
-_LACKS_CAPACITY = re.compile(r"\b(lacks?|lacking|no|without|hasn'?t got|doesn'?t have|not got)\b.{0,20}\bcapacity\b", re.I)
+_LACKS_CAPACITY = re.compile(r"\b(lacks?|lacking|no|without|hasn'?t got|doesn'?t have|not got)\b.{0,20}\bcapacity\b"
+                             r"|\b(can'?t|cannot|unable to|not able to|couldn'?t)\b.{0,15}\b(consent|agree|decide)",
+                             re.I)
 
 
 class ValidatePatientForm(ReferralFormValidation):
@@ -59,11 +61,18 @@ class ValidatePatientForm(ReferralFormValidation):
         except validation.Invalid as exc:
             return self.reask(dispatcher, tracker, "patient_nhs_number", exc.message)
 
-    def validate_patient_address(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+    async def validate_patient_address(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         address = (value or "").strip().strip(",")
         if len(address) < 4:
             return self.reask(dispatcher, tracker, "patient_address",
                               "Please give the first line of the address, like 12 Porchester Square.")
+        first_line, postcode = address_and_postcode(address)
+        if postcode and len(first_line) >= 4:
+            # The whole address with its postcode: the postcode is checked as if it had been asked for,
+            # and asked for in its turn if it can't be checked now.
+            checked = await self.validate_patient_postcode(postcode, CollectingDispatcher(), tracker, domain)
+            if checked.get("patient_postcode"):
+                return {"patient_address": first_line, **checked}
         return {"patient_address": address}
 
     async def validate_patient_postcode(self, value, dispatcher, tracker, domain) -> dict[str, Any]:

@@ -34,7 +34,7 @@ FIELDS = {
 }
 # "Looks good, send it", "all good thanks": a yes to "is that all correct?" in other words.
 _SEND = re.compile(r"\b(send|submit|go ahead|looks? (good|right|fine|correct|ok)|all (good|correct|fine|right|ok)|"
-                   r"spot on|perfect|lovely|that'?s (fine|great|good|it|correct|right))\b", re.I)
+                   r"spot on|perfect|lovely|great|brilliant|that'?s (fine|good|it|correct|right))\b", re.I)
 # What comes between the field's name and its new value: "phone number is", "postcode's", "DOB should be".
 _VALUE_AFTER = re.compile(r"^(?:number|no|line|code)?\s*(?:is|'s|should be|should read|needs to be|to|it'?s|=|:)\s*"
                           r"(?:now\s+)?(.+)$", re.I)

@@ -194,6 +194,8 @@ def test_a_correction_is_checked_by_the_same_rule_as_the_first_answer(slot, said
 @pytest.mark.parametrize("said,intent,expected", [
     ("she lacks capacity", "inform", {"consent": "no", "best_interests": None}),
     ("no, he doesn't have capacity to agree", "deny", {"consent": "no", "best_interests": None}),
+    ("she has dementia so can't consent", "inform", {"consent": "no", "best_interests": None}),
+    ("he's unable to agree to it", "inform", {"consent": "no", "best_interests": None}),
     ("yes, best interests decision made by me", "affirm",
      {"consent": "best_interests", "best_interests": True, "patient_outcome": "complete"}),
     ("yes she's happy for me to refer", "affirm",
@@ -321,6 +323,7 @@ def test_a_stop_in_so_many_words_is_checked_once(said):
 
 @pytest.mark.parametrize("said,intent,confirmed", [
     ("looks good, send it", "stop", True), ("all good thanks", "thank_you", True), ("yes", "affirm", True),
+    ("great thanks", "thank_you", True),
     ("don't send it yet", "stop", None), ("it doesn't look right", "deny", None)])
 def test_the_read_back_is_confirmed_in_the_callers_own_words(said, intent, confirmed):
     from actions.summary import ValidateConfirmForm
@@ -341,3 +344,11 @@ def test_a_professionals_first_words_are_not_asked_for_again(said, details):
 
     result = ValidateCallerForm().validate_caller_type("professional", CollectingDispatcher(), tracker(said), {})
     assert result == {"caller_type": "professional", **details}
+
+
+def test_a_practice_nurse_is_a_nurse_not_a_gp():
+    from actions.caller import ValidateCallerForm
+
+    said = "I'm a practice nurse"
+    result = ValidateCallerForm().validate_caller_type("professional", CollectingDispatcher(), tracker(said), {})
+    assert result["profession"] == "nurse"

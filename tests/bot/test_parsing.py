@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 
 from actions.clinical import SETTINGS, URGENCY
-from actions.parsing import choose, consents, items, lives_alone, parse_date, person_name, yes_or_no
+from actions.parsing import (address_and_postcode, choose, consents, items, lives_alone, parse_date, person_name,
+                             yes_or_no)
 from actions.summary import field_named, value_after
 from tests.bot.trackers import tracker
 
@@ -99,7 +100,7 @@ def test_whether_the_patient_lives_alone_in_their_own_words(said, alone):
 
 @pytest.mark.parametrize("said,agreed", [
     ("he's consented", True), ("she is happy to be referred", True), ("she hasn't agreed", False),
-    ("she refused", False), ("no she does not consent", False), ("yes", None)])
+    ("she refused", False), ("no she does not consent", False), ("yes", None), ("she can't consent", False)])
 def test_consent_in_the_callers_own_words(said, agreed):
     assert consents(said) is agreed
 
@@ -134,3 +135,11 @@ def test_a_no_needs_a_word_that_says_no(said, intent, answer):
 def test_a_correction_at_the_read_back_in_one_sentence(said, slot, value):
     assert field_named(said) == slot
     assert value_after(said, slot) == value
+
+
+@pytest.mark.parametrize("said,parts", [
+    ("Flat 3, 12 Porchester Square, London W2 4RJ", ("Flat 3, 12 Porchester Square", "W2 4RJ")),
+    ("27 hereford road w24ab", ("27 hereford road", "w2 4ab")),
+    ("12 Porchester Square", ("12 Porchester Square", None))])
+def test_an_address_given_with_its_postcode(said, parts):
+    assert address_and_postcode(said) == parts

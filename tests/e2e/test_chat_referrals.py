@@ -119,8 +119,7 @@ def test_a_relative_refers_a_returning_client_to_reablement(stack):
         "07912 345678",
         "yes",
         "Arthur Nolan",
-        "27 Hereford Road",
-        "W2 4AB",
+        "27 Hereford Road, London W2 4AB",   # the postcode with the address: not asked for again
         "020 7946 0456",
         "yes",
         "yes",
@@ -139,6 +138,7 @@ def test_a_relative_refers_a_returning_client_to_reablement(stack):
     assert stored["referrer"]["phone"] == "+447912345678"
     assert stored["service"] == "rehab_reablement"
     assert stored["patient"]["nhs_number"] == "4010232137" and stored["patient"]["date_of_birth"] == "1936-11-02"
+    assert stored["patient"]["address_line"] == "27 Hereford Road" and stored["patient"]["postcode"] == "W2 4AB"
     assert stored["urgency"] == "soon"
 
 
