@@ -36,7 +36,7 @@ class ActionStop(Action):
         if form == "confirm_form" and field_named(text):  # "no, change the phone number" is not a stop
             return [*(SlotSet(k, v) for k, v in start_correction(field_named(text)).items()), FollowupAction(form)]
         asked = tracker.get_slot("requested_slot")
-        if form and asked and not _STOP_WORDS.search(text):
+        if form and form != "caller_form" and asked and not _STOP_WORDS.search(text):
             return [SlotSet(asked, text), FollowupAction(form)]  # the form's validation checks it as an answer
         if form and form != "caller_form" and not tracker.get_slot("stop_requested"):
             dispatcher.utter_message(text="Do you want to stop this referral? Nothing will be sent. Say \"stop\" "

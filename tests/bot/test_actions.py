@@ -352,3 +352,13 @@ def test_a_practice_nurse_is_a_nurse_not_a_gp():
     said = "I'm a practice nurse"
     result = ValidateCallerForm().validate_caller_type("professional", CollectingDispatcher(), tracker(said), {})
     assert result["profession"] == "nurse"
+
+
+def test_at_the_first_question_a_stop_is_never_taken_for_who_is_calling():
+    from actions.interruptions import ActionStop
+
+    dispatcher = CollectingDispatcher()
+    first = tracker("send it", intent="stop", active_loop="caller_form", slots={"requested_slot": "caller_type"})
+    events = run(ActionStop().run(dispatcher, first, {}))
+    assert "OK, I've stopped" in texts(dispatcher)[0]
+    assert {"event": "reset_slots", "timestamp": None} in events
