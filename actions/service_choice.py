@@ -15,6 +15,9 @@ SERVICE_WORDS = {
                          "physio", "ot", "independent", "independence"),
 }
 INTENT_SERVICE = {"choose_rapid_response": "rapid_response", "choose_reablement": "rehab_reablement"}
+# A service named before the question ("I'd like to refer her to Rapid Response"): only its own name counts.
+MENTION_WORDS = {"rapid_response": ("rapid response",),
+                 "rehab_reablement": ("reablement", "re ablement", "rehabilitation and reablement")}
 
 
 def referrer_kind(tracker: Tracker) -> str:
@@ -27,6 +30,13 @@ def allowed_services(tracker: Tracker) -> list[str]:
     return service().services_for(referrer_kind(tracker))
 
 
+def service_mentioned(tracker: Tracker) -> str | None:
+    """The one service the caller has named by name so far in the conversation, if they named just one."""
+    named = {choose(event.get("text") or "", MENTION_WORDS) for event in tracker.events if event.get("event") == "user"}
+    named.discard(None)
+    return named.pop() if len(named) == 1 else None
+
+
 class ValidateServiceForm(ReferralFormValidation):
     def name(self) -> str:
         return "validate_service_form"
@@ -34,8 +44,9 @@ class ValidateServiceForm(ReferralFormValidation):
     def validate_service(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         allowed = allowed_services(tracker)
         chosen = INTENT_SERVICE.get(intent_of(tracker)) or choose(value, SERVICE_WORDS)
-        if chosen is None and len(allowed) == 1 and yes_or_no(tracker, value):
-            chosen = allowed[0]
+        if chosen is None and yes_or_no(tracker, value):  # "yes" to "shall we go ahead?" or "you mentioned ..."
+            mentioned = service_mentioned(tracker)
+            chosen = allowed[0] if len(allowed) == 1 else mentioned if mentioned in allowed else None
         if chosen is None:
             return self.reask(dispatcher, tracker, "service", "Sorry, which service is this referral for?")
         if chosen not in allowed:
@@ -47,7 +58,12 @@ class ValidateServiceForm(ReferralFormValidation):
 
     def ask_service(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         services = [service().services[key] for key in allowed_services(tracker)]
-        if len(services) == 1:
+        mentioned = service_mentioned(tracker)
+        if len(services) > 1 and mentioned in allowed_services(tracker):
+            named = service().services[mentioned]
+            dispatcher.utter_message(text=f"You mentioned {named.name} ({named.summary}). Is the referral for "
+                                          f"{named.name}?")
+        elif len(services) == 1:
             dispatcher.utter_message(text=f"I can take a referral to {services[0].name}: {services[0].summary}. "
                                           f"Shall we go ahead?")
         else:

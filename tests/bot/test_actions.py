@@ -362,3 +362,36 @@ def test_at_the_first_question_a_stop_is_never_taken_for_who_is_calling():
     events = run(ActionStop().run(dispatcher, first, {}))
     assert "OK, I've stopped" in texts(dispatcher)[0]
     assert {"event": "reset_slots", "timestamp": None} in events
+
+
+def conversation_so_far(*said: str, now: str, intent: str = "inform"):
+    """A GP's tracker whose earlier messages are ``said`` and whose latest is ``now``."""
+    gp = tracker(now, intent=intent, slots={"caller_type": "professional",
+                                            "referrer": {"kind": "health_professional"}})
+    gp.events[:0] = [{"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}}} for text in said]
+    return gp
+
+
+def test_a_service_named_in_the_first_words_is_offered_back_not_asked_from_scratch():
+    from actions.service_choice import ValidateServiceForm
+
+    dispatcher = CollectingDispatcher()
+    gp = conversation_so_far("I'm a GP, I'd like to refer a lady to Rapid Response", "7123456", now="482913")
+    ValidateServiceForm().ask_service(dispatcher, gp)
+    assert texts(dispatcher)[0].startswith("You mentioned Rapid Response")
+    yes = conversation_so_far("I'm a GP, I'd like to refer a lady to Rapid Response", "7123456", "482913",
+                              now="yes", intent="affirm")
+    assert ValidateServiceForm().validate_service("yes", CollectingDispatcher(), yes, {}) == {
+        "service": "rapid_response"}
+
+
+def test_without_a_service_named_by_name_the_choice_is_asked_and_yes_is_not_an_answer():
+    from actions.service_choice import ValidateServiceForm
+
+    dispatcher = CollectingDispatcher()
+    gp = conversation_so_far("I'm a physio", now="482913")  # "physio" is no choice of service
+    ValidateServiceForm().ask_service(dispatcher, gp)
+    assert texts(dispatcher)[0].startswith("Which service is the referral for")
+    result = ValidateServiceForm().validate_service("yes", CollectingDispatcher(),
+                                                    conversation_so_far("I'm a physio", now="yes", intent="affirm"), {})
+    assert result["service"] is None

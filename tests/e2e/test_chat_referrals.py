@@ -267,7 +267,10 @@ def test_whatever_the_first_words_the_assistant_starts_with_who_is_calling(stack
         assert question in " ".join(replies[0]), (first, replies[0])
 
 
-def test_a_professional_who_gives_role_and_number_at_once_is_asked_only_for_the_pin(stack):
-    sender, replies = conversation(stack, ["district nurse here, NMC 12A3456E", "482913"])
+def test_a_professional_who_gives_role_number_and_service_at_once_is_asked_only_for_the_pin(stack):
+    sender, replies = conversation(stack, ["district nurse here, NMC 12A3456E, a Rapid Response referral please",
+                                           "482913", "yes"])
     assert "6-digit referrer PIN" in " ".join(replies[0])
     assert "Thank you, Grace Mensah" in " ".join(replies[1])
+    assert "You mentioned Rapid Response" in " ".join(replies[1])
+    assert "patient's full name" in " ".join(replies[2])
