@@ -57,9 +57,10 @@ class ValidateServiceForm(ReferralFormValidation):
         return {"service": chosen}
 
     def ask_service(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        services = [service().services[key] for key in allowed_services(tracker)]
+        allowed = allowed_services(tracker)
+        services = [service().services[key] for key in allowed]
         mentioned = service_mentioned(tracker)
-        if len(services) > 1 and mentioned in allowed_services(tracker):
+        if len(services) > 1 and mentioned in allowed:
             named = service().services[mentioned]
             dispatcher.utter_message(text=f"You mentioned {named.name} ({named.summary}). Is the referral for "
                                           f"{named.name}?")

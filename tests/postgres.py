@@ -20,11 +20,7 @@ def fresh_schema(prefix: str) -> str:
     """Create a schema of this test run's own, dropped when the run ends; the URL whose connections use it."""
     schema = f"{prefix}_{os.getpid()}"
     try:
-        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        engine.dispose()
+        _execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE", f"CREATE SCHEMA {schema}")
     except Exception as exc:  # noqa: BLE001 - any failure to reach the server means "not here"
         unavailable(f"PostgreSQL not reachable at TEST_POSTGRES_URL ({type(exc).__name__})")
     atexit.register(_drop, schema)
@@ -32,12 +28,18 @@ def fresh_schema(prefix: str) -> str:
     return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
 
 
+def _execute(*statements: str) -> None:
+    engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
 def _drop(schema: str) -> None:
     try:
-        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with engine.begin() as conn:
-            conn.execute(text("SET lock_timeout = '5s'"))
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        engine.dispose()
+        _execute("SET lock_timeout = '5s'", f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     except Exception:  # noqa: BLE001 - a schema left behind only takes space; the next run uses another name
         pass
