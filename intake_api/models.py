@@ -41,9 +41,41 @@ class Referrer(Base):
     phone: Mapped[Optional[str]] = mapped_column(String(20))
     pin_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[Optional[datetime]]
+    # Loaded by `flask demo load` only; CIS_ENV=production refuses to start while any demo row exists.
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class RegistrationAttempts(Base):
+    """Failed PIN checks for a registration, enrolled or not, so that an unknown registration locks
+    exactly as a real one does. Changed only by single atomic UPDATE statements (api/referrers.py)."""
+
+    __tablename__ = "registration_attempts"
+
+    registration_body: Mapped[str] = mapped_column(String(8), primary_key=True)
+    registration_number: Mapped[str] = mapped_column(String(16), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[datetime]]
+    locked_at: Mapped[Optional[datetime]]
+
+
+class Verification(Base):
+    """Proof, recorded by the API itself, that a conversation's caller passed a check: a professional's PIN
+    (``referrer``) or a returning client's NHS number and date of birth (``returning_client``). A referral
+    from that conversation must name it. The caller's copy of the token is random; only its SHA-256 is kept."""
+
+    __tablename__ = "verifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    conversation_id: Mapped[str] = mapped_column(String(200), index=True)
+    referrer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("referrers.id"))
+    client_id: Mapped[Optional[int]] = mapped_column(ForeignKey("clients.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+    referrer: Mapped[Optional[Referrer]] = relationship()
+    client: Mapped[Optional["Client"]] = relationship()
 
 
 class Client(Base):
@@ -56,6 +88,7 @@ class Client(Base):
     date_of_birth: Mapped[date] = mapped_column(Date)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
     episodes: Mapped[list["Episode"]] = relationship(back_populates="client", order_by="Episode.ended")
 
 
@@ -118,7 +151,10 @@ class Referral(Base):
     mental_health_crisis: Mapped[Optional[bool]] = mapped_column(Boolean)
     urgency: Mapped[Optional[str]] = mapped_column(String(20))
 
+    verification_id: Mapped[Optional[int]] = mapped_column(ForeignKey("verifications.id"))
+
     referrer: Mapped[Optional[Referrer]] = relationship()
+    verification: Mapped[Optional[Verification]] = relationship()
 
 
 class DeclinedContact(Base):
@@ -144,6 +180,7 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[Optional[datetime]]
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=now)
 
 
@@ -156,6 +193,7 @@ class StaffToken(Base):
     staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     staff_user: Mapped[StaffUser] = relationship()
 

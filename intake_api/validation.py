@@ -17,6 +17,40 @@ from .service_definition import REGISTRATION_BODIES
 
 MAX_AGE_YEARS = 120
 
+# What the case store holds at most (models.py's column sizes and the API's parser use these too), so that
+# an answer too long for the store is caught at the question, never after the caller confirmed.
+MAX_LENGTH = {
+    "given_name": 100,     # each part of a patient's name
+    "family_name": 100,
+    "person_name": 200,    # a caller's whole name
+    "address_line": 300,
+    "reason": 4000,
+    "list_item": 300,      # one difficulty, goal or risk
+    "note": 4000,          # a staff note on a status change
+}
+MAX_LIST_ITEMS = 20       # difficulties, goals or risks
+
+
+def within_limit(field: str, value: str) -> str:
+    """The text, if the case store can hold it; else ``Invalid`` saying how long it may be."""
+    limit = MAX_LENGTH[field]
+    if len(value) > limit:
+        raise Invalid(field, f"That's longer than I can keep ({len(value):,} characters; the most is {limit:,}). "
+                             f"Please shorten it.", code="too_long")
+    return value
+
+
+def within_list_limits(field: str, items: list[str]) -> list[str]:
+    """A list the case store can hold: at most MAX_LIST_ITEMS items, each within ``list_item``."""
+    if len(items) > MAX_LIST_ITEMS:
+        raise Invalid(field, f"That's {len(items)} items; I can keep up to {MAX_LIST_ITEMS}. Please give the main "
+                             f"ones.", code="too_many_items")
+    for item in items:
+        if len(item) > MAX_LENGTH["list_item"]:
+            raise Invalid(field, f"One item is longer than I can keep (the most is {MAX_LENGTH['list_item']} "
+                                 f"characters). Please shorten it.", code="too_long")
+    return items
+
 
 class Invalid(ValueError):
     """A value that fails a rule. ``message`` is written for the person who gave it."""
