@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, jsonify, request
 
 from . import config, errors, postcodes, service_definition
 from .db import make_engine, make_sessionmaker
+from .limits import limiter
 from .store import close_session
 
 
@@ -23,6 +24,7 @@ def build_app(overrides: dict | None = None) -> Flask:
     app.extensions["cis"] = {"service": definition, "engine": engine, "sessions": make_sessionmaker(engine)}
     app.teardown_appcontext(close_session)
     errors.register(app)
+    limiter.init_app(app)
 
     from .api import bp as api_bp
     from .chat import bp as chat_bp

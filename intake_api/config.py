@@ -17,6 +17,13 @@ def from_environment() -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or os.urandom(32).hex(),
         # Staff console: a session left idle this long must log in again.
         "STAFF_SESSION_IDLE_MINUTES": _minutes("STAFF_SESSION_IDLE_MINUTES", 30),
+        # A PIN or returning-client check recorded for a conversation is good for this long.
+        "VERIFICATION_MINUTES": _minutes("VERIFICATION_MINUTES", 120),
+        # Rate limits' counters: in this process, or shared (redis://host:6379) when scaled out.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        # No request body is bigger than this (a referral with a 4,000-character reason is about 10 KB);
+        # Flask answers 413 at once. The voice gateway takes much less (voice/routes.py).
+        "MAX_CONTENT_LENGTH": 64 * 1024,
     }
 
 
