@@ -20,7 +20,7 @@ MODEL := models/cis.tar.gz
 BOT_DATA := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
 
-.PHONY: help envs model run test test-api test-bot test-e2e test-browser test-nlu bench nlu-report lock-api lock-bot clean
+.PHONY: help envs model run test test-api test-bot test-e2e test-security test-browser test-nlu bench nlu-report lock-api lock-bot clean
 
 help:
 	@echo "make run    build the environments, create the case store with demo data, start the service"
@@ -50,7 +50,7 @@ model: $(MODEL)
 run: envs $(MODEL)
 	@bash scripts/run-local
 
-test: test-api test-bot test-e2e test-browser test-nlu
+test: test-api test-bot test-e2e test-nlu
 
 test-api: $(API_VENV)/.installed
 	$(API_PY) -m pytest tests/api tests/voice
@@ -58,10 +58,15 @@ test-api: $(API_VENV)/.installed
 test-bot: $(BOT_VENV)/.installed $(MODEL)
 	PYTHONPATH=$(CURDIR) $(BOT_PY) -m pytest tests/bot -m "not nlu_cross_validation"
 
+# Whole referrals, the attacks of tests/security and the browser tests in one run, so they share the running
+# processes (tests/conftest.py) instead of starting them again.
 test-e2e: envs $(MODEL)
-	$(API_PY) -m pytest tests/e2e
+	$(API_PY) -m pytest tests/e2e tests/security tests/browser
 
-# The staff console and the web chat in Debian's Chromium (/usr/bin/chromium), driven by Playwright.
+# One part of test-e2e on its own. The browser tests drive Debian's Chromium (/usr/bin/chromium) with Playwright.
+test-security: envs $(MODEL)
+	$(API_PY) -m pytest tests/security
+
 test-browser: envs $(MODEL)
 	$(API_PY) -m pytest tests/browser
 

@@ -55,7 +55,7 @@ class ValidateCallerForm(ReferralFormValidation):
         return {}  # the first message said neither: the form asks
 
     def validate_caller_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        if value is None:
+        if value not in ("professional", "public"):
             return self.reask(dispatcher, tracker, "caller_type", "Sorry, I need to know who is calling before we go on.")
         result: dict[str, Any] = {"caller_type": value}
         if value == "professional":  # "I'm a district nurse": no need to ask the role again

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from intake_api import validation
+
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, today
-from .parsing import choose, items, parse_date, says_dont_know, yes_or_no
+from .parsing import YES_NO, choose, items, parse_date, plain, question_instead, says_dont_know, yes_or_no
 
 SETTINGS = {"home": ("home", "house", "flat", "at home", "own home", "community", "sheltered", "back home",
                      "out of hospital", "home from hospital"),
@@ -32,7 +34,7 @@ class ValidateClinicalForm(ReferralFormValidation):
         return [slot for slot in domain_slots if slot != "expected_discharge_date"]
 
     def validate_setting(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        setting = choose(value, SETTINGS)
+        setting = None if question_instead(value, SETTINGS) else choose(value, SETTINGS)
         if setting is None:
             return self.reask(dispatcher, tracker, "setting",
                               "Sorry, is the patient at home, in hospital, or in a care home?")
@@ -53,37 +55,44 @@ class ValidateClinicalForm(ReferralFormValidation):
         return {"expected_discharge_date": when.isoformat()}
 
     def validate_reason(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        reason = (value or "").strip()
+        reason = plain(value).strip()
         if len(reason) < 3:
             return self.reask(dispatcher, tracker, "reason", "Please tell me briefly why you're referring the patient.")
-        return {"reason": reason}
+        try:  # (a whole discharge letter pasted in is asked to be shortened now, not refused after the read-back)
+            return {"reason": validation.within_limit("reason", reason)}
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, "reason", exc.message)
 
     def validate_difficulties(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        found = items(value)
-        if not found:
-            return self.reask(dispatcher, tracker, "difficulties",
-                              "Please tell me at least one thing the patient is finding difficult.")
-        return {"difficulties": found}
+        return self.listed("difficulties", value, dispatcher, tracker,
+                           "Please tell me at least one thing the patient is finding difficult.")
 
     def validate_goals(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        found = items(value)
-        if not found:
-            return self.reask(dispatcher, tracker, "goals",
-                              "What would the patient most like to be able to do again?")
-        return {"goals": found}
+        return self.listed("goals", value, dispatcher, tracker, "What would the patient most like to be able to do again?")
 
     def validate_risks(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"risks": items(value)}
+        return self.listed("risks", value, dispatcher, tracker)
+
+    def listed(self, slot: str, value, dispatcher, tracker, if_empty: str | None = None) -> dict[str, Any]:
+        """A list slot: always a list of items (never the words as one string), as many and as long as the
+        case store holds; ``if_empty`` re-asks when at least one item is needed."""
+        found = items(value)
+        if not found and if_empty:
+            return self.reask(dispatcher, tracker, slot, if_empty)
+        try:
+            return {slot: validation.within_list_limits(slot, found)}
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, slot, exc.message)
 
     def validate_mental_health_crisis(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        answer = yes_or_no(tracker, value)
+        answer = None if question_instead(value, YES_NO) else yes_or_no(tracker, value)
         if answer is None:
             return self.reask(dispatcher, tracker, "mental_health_crisis",
                               "Sorry, is the patient in a mental health crisis, or is a crisis team involved? Yes or no?")
         return {"mental_health_crisis": answer}
 
     def validate_urgency(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        urgency = choose(value, URGENCY)
+        urgency = None if question_instead(value, URGENCY) else choose(value, URGENCY)
         if urgency is None:
             return self.reask(dispatcher, tracker, "urgency", "Is it urgent (today), soon (the next few days), or routine?")
         return {"urgency": urgency}

@@ -1,6 +1,7 @@
 """What every form's validation shares: 999 advice first, specific re-asks, and a way out after two failures."""
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 from typing import Any
 
@@ -9,12 +10,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
+from rasa_sdk.utils import call_potential_coroutine
 
 from intake_api.clock import now
 from intake_api.service_definition import ServiceDefinition, load_cached
 
 from .questions import question
 from .safety import EMERGENCY_ADVICE, is_emergency
+
+log = logging.getLogger(__name__)
 
 FAILURES_BEFORE_OFFER = 2
 # For a question that does not apply (no discharge date for a patient at home). Rasa re-asks a form's
@@ -62,6 +66,16 @@ def advised_since_last_message(tracker: Tracker) -> bool:
     return False
 
 
+def asked_since_last_message(tracker: Tracker) -> bool:
+    """Whether the caller has been asked something since their latest message (an interruption's re-ask)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return (event.get("text") or "").rstrip().endswith("?")
+    return False
+
+
 class ReferralFormValidation(FormValidationAction):
     """Base for the validate_<form> actions. Subclasses write ``validate_<slot>`` methods that
     return the slot's normalised value, or ``self.reask(...)`` with the reason it was refused."""
@@ -77,8 +91,10 @@ class ReferralFormValidation(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         failures_before = dict(tracker.get_slot("failures") or {})  # (the validation updates the tracker's slots)
+        # An interruption that took the caller's words as an answer and re-asked (ActionStop) has asked already.
+        asked_already = tracker.get_slot("requested_slot") if asked_since_last_message(tracker) else None
         events = await self._validated(dispatcher, tracker, domain)
-        asked = self._ask_next(dispatcher, tracker, domain, events, failures_before)
+        asked = self._ask_next(dispatcher, tracker, domain, events, failures_before, asked_already)
         if asked:  # one requested_slot event, the last word (rasa_sdk sets one too when required_slots is overridden)
             events = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
         return events + asked
@@ -99,8 +115,35 @@ class ReferralFormValidation(FormValidationAction):
             events.append(SlotSet("stop_requested", None))
         return events
 
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> list[EventType]:
+        """As rasa_sdk's own, with each ``validate_<slot>`` called through ``checked``."""
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        slots = {name: value for name, value in tracker.slots_to_validate().items() if name in required}
+        for name, value in list(slots.items()):
+            result = await self.checked(name, value, dispatcher, tracker, domain)
+            slots.update(result)
+            tracker.slots.update(result)  # visible to the next validate_<slot>, as in rasa_sdk
+        return [SlotSet(name, value) for name, value in slots.items()]
+
+    async def checked(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: DomainDict) -> dict[str, Any]:
+        """The slot's ``validate_<slot>``, whoever gives the value (the form, an interruption, a correction at
+        the read-back). If it raises, the caller hears a short apology and the question again: an answer
+        never ends the conversation. Only the exception's type is logged: its message, like the value, can
+        hold a PIN, an NHS number or a date of birth."""
+        validate = getattr(self, f"validate_{slot}", None)
+        if validate is None:
+            return {slot: value}
+        try:
+            return await call_potential_coroutine(validate(value, dispatcher, tracker, domain))
+        except Exception as exc:  # noqa: BLE001 - the safety net: whatever it was, the caller gets a reply
+            log.error("%s could not check %s: %s", self.name(), slot, type(exc).__name__)
+            return self.reask(dispatcher, tracker, slot, "Sorry, I couldn't take that answer.")
+
     def _ask_next(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
-                  events: list[EventType], failures_before: dict[str, int]) -> list[EventType]:
+                  events: list[EventType], failures_before: dict[str, int],
+                  asked_already: str | None = None) -> list[EventType]:
         """Ask the form's next question here, in the same call (the domain has no action_ask_<slot>, so
         Rasa's form asks nothing itself): one round trip to the action server per turn instead of two.
         Rasa calls this action on every run of the form, also when it comes back after an interruption."""
@@ -115,8 +158,12 @@ class ReferralFormValidation(FormValidationAction):
         else:  # the order Rasa itself would ask in
             slot = next((s for s in self.domain_slots(domain) if tracker.slots.get(s) is None), None)
         reasked = (tracker.get_slot("failures") or {}).get(slot, 0) > failures_before.get(slot, 0)
-        if slot and not (reasked and (dispatcher.messages[-1].get("text") or "").endswith("?")):
-            self.ask(slot, dispatcher, tracker)  # (a re-ask that is itself a question is not followed by another)
+        if dispatcher.messages:  # (a re-ask that is itself a question is not followed by another)
+            asked = reasked and (dispatcher.messages[-1].get("text") or "").endswith("?")
+        else:
+            asked = slot == asked_already
+        if slot and not asked:
+            self.ask(slot, dispatcher, tracker)
         return [SlotSet("requested_slot", slot)]
 
     def ask(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

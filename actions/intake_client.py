@@ -1,4 +1,8 @@
-"""The action server's client for the intake API: service token, timeouts, retries, idempotency."""
+"""The action server's client for the intake API: service token, timeouts, retries, idempotency.
+
+A confirmed referral is tried for at most SUBMIT_SECONDS, so the caller hears within ten seconds what
+happened; if the API has not answered by then, the referral goes to the outbox (actions/outbox.py), which
+delivers it with the same Idempotency-Key, exactly once, when the API is back."""
 from __future__ import annotations
 
 import asyncio
@@ -11,8 +15,10 @@ import aiohttp
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = aiohttp.ClientTimeout(total=8)
-RETRY_DELAYS = (0.5, 1.0, 2.0)  # between the attempts to store a confirmed referral
+TIMEOUT = aiohttp.ClientTimeout(total=4)
+SUBMIT_SECONDS = 7.0              # all attempts to store a confirmed referral, then the outbox
+ATTEMPT_SECONDS = 3.0             # one attempt
+RETRY_DELAYS = (0.5, 1.0, 2.0)    # between attempts
 
 
 class IntakeUnavailable(Exception):
@@ -38,9 +44,9 @@ def _headers(extra: dict | None = None) -> dict:
 
 
 async def _call(method: str, path: str, json: dict | None = None, params: dict | None = None,
-                headers: dict | None = None) -> Reply:
+                headers: dict | None = None, timeout: aiohttp.ClientTimeout = TIMEOUT) -> Reply:
     try:
-        async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+        async with aiohttp.ClientSession(timeout=timeout) as session:
             async with session.request(method, _base_url() + path, json=json, params=params,
                                        headers=_headers(headers)) as response:
                 body = await response.json(content_type=None)
@@ -59,8 +65,11 @@ async def verify_referrer(registration_body: str, registration_number: str, pin:
         "registration_body": registration_body, "registration_number": registration_number, "pin": pin})
 
 
-async def lookup_client(nhs_number: str, date_of_birth: str) -> Reply:
-    return await _call("POST", "/api/clients/lookup", json={"nhs_number": nhs_number, "date_of_birth": date_of_birth})
+async def lookup_client(nhs_number: str, date_of_birth: str, conversation_id: str) -> Reply:
+    """Found, the API records the returning client as this conversation's verification (its token is in
+    the reply), which the referral must then name."""
+    return await _call("POST", "/api/clients/lookup", json={"nhs_number": nhs_number, "date_of_birth": date_of_birth,
+                                                           "conversation_id": conversation_id})
 
 
 async def routing(postcode: str) -> Reply:
@@ -78,13 +87,23 @@ async def record_declined(reason: str, channel: str, conversation_id: str, servi
         log.error("could not record a declined contact (%s)", reason)
 
 
-async def submit_referral(payload: dict, idempotency_key: str) -> Reply:
-    """Store a confirmed referral, retrying with the same key so it is stored exactly once."""
+async def store_referral(payload: dict, idempotency_key: str, seconds: float = ATTEMPT_SECONDS) -> Reply:
+    """One attempt to store a referral; the key makes any repeat of it return the same referral."""
+    return await _call("POST", "/api/referrals", json=payload, headers={"Idempotency-Key": idempotency_key},
+                       timeout=aiohttp.ClientTimeout(total=seconds))
+
+
+async def submit_referral(payload: dict, idempotency_key: str, within: float = SUBMIT_SECONDS) -> Reply:
+    """Store a confirmed referral, retrying with the same key, for at most ``within`` seconds in all;
+    IntakeUnavailable if the API has not answered by then."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
     for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
+        left = deadline - loop.time()
         try:
-            return await _call("POST", "/api/referrals", json=payload, headers={"Idempotency-Key": idempotency_key})
+            return await store_referral(payload, idempotency_key, min(ATTEMPT_SECONDS, left))
         except IntakeUnavailable:
-            if delay is None:
+            if delay is None or deadline - loop.time() < delay + 0.5:
                 raise
             log.warning("storing referral: attempt %d failed, retrying in %.1fs", attempt, delay)
             await asyncio.sleep(delay)

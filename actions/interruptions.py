@@ -10,9 +10,19 @@ from rasa_sdk.types import DomainDict
 
 from intake_api.clock import now
 
+from .authentication import ValidateProfessionalForm
+from .clinical import ValidateClinicalForm
 from .form_base import channel_of, service
+from .patient import ValidatePatientForm
+from .public_callers import ValidatePublicForm
 from .safety import EMERGENCY_ADVICE
-from .summary import field_named, start_correction
+from .service_choice import ValidateServiceForm
+from .summary import ValidateConfirmForm, field_named, start_correction
+
+# Each form's validation by the form's name: an answer that reaches a slot by another way is checked by it too.
+VALIDATIONS = {validation.form_name(): validation for validation in (
+    ValidateProfessionalForm(), ValidatePublicForm(), ValidateServiceForm(), ValidatePatientForm(),
+    ValidateClinicalForm(), ValidateConfirmForm())}
 
 
 # A stop says so. The classifier has heard "send it" as a stop (it was taught "don't send it"), so a
@@ -36,8 +46,13 @@ class ActionStop(Action):
         if form == "confirm_form" and field_named(text):  # "no, change the phone number" is not a stop
             return [*(SlotSet(k, v) for k, v in start_correction(field_named(text)).items()), FollowupAction(form)]
         asked = tracker.get_slot("requested_slot")
-        if form and form != "caller_form" and asked and not _STOP_WORDS.search(text):
-            return [SlotSet(asked, text), FollowupAction(form)]  # the form's validation checks it as an answer
+        if form in VALIDATIONS and asked and not _STOP_WORDS.search(text):
+            # The answer to the question, checked by the question's own rule: the form, coming back after
+            # this action, validates nothing itself ("send it" is no answer to "does the patient live alone?").
+            answer = await VALIDATIONS[form].checked(asked, text, dispatcher, tracker, domain)
+            if answer.get(asked) is not None and tracker.get_slot("stop_requested"):
+                answer["stop_requested"] = None  # they carried on
+            return [*(SlotSet(name, value) for name, value in answer.items()), FollowupAction(form)]
         if form and form != "caller_form" and not tracker.get_slot("stop_requested"):
             dispatcher.utter_message(text="Do you want to stop this referral? Nothing will be sent. Say \"stop\" "
                                           "again to stop, or answer the question to carry on.")

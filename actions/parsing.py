@@ -23,13 +23,53 @@ _DONT_KNOW = re.compile(r"\b(don'?t know|do not know|dunno|not sure|no idea|unkn
                         r"can'?t remember|not available)\b", re.I)
 
 
+# "Send it" is a yes only to the read-back, whatever the classifier made of it.
+_SEND_IT = re.compile(r"\b(send|submit)\b", re.I)
+# The whole of a yes or a no, for a question that is no more than one ("yes?").
+YES_NO = {"yes": ("y", "yes", "yeah", "yep", "yup", "aye", "correct", "right", "sure", "ok", "okay", "yes please",
+                  "she does", "he does", "they do", "it is"),
+          "no": ("n", "no", "nope", "nah", "not", "never", "none", "no she doesn t", "no he doesn t", "she doesn t",
+                 "he doesn t", "they don t", "no they don t")}
+
+
 def intent_of(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def plain(text) -> str:
+    """The caller's words without control characters or lone surrogates (the case store cannot hold a NUL,
+    nor UTF-8 a lone surrogate); line breaks and tabs stay."""
+    return _UNPRINTABLE.sub("", text if isinstance(text, str) else "" if text is None else str(text))
+
+
+# A question starts with a question word, or with a verb asking about someone ("is it", "can you", "does she").
+_ASKING = re.compile(r"^\s*(which|what|how|why|when|who|whose|where|"
+                     r"(can|could|is|are|does|do|did|will|would|should|shall|may|has|have)\s+(i|you|we|they|he|she|"
+                     r"it|there|that|this|the|my|your|her|his|their|one|someone|anyone|somebody|anybody)\b)", re.I)
+_FILLER = {"please", "the", "one", "um", "umm", "erm", "er", "uh", "so", "then", "thanks"}
+
+
+def is_question(text) -> bool:
+    """"Which one is quicker?", "what does reablement mean": a question rather than an answer."""
+    text = plain(text).strip()
+    return bool(re.search(r"\?[\s!.)]*$", text) or _ASKING.match(text))
+
+
+def question_instead(text, answers: dict[str, tuple[str, ...]]) -> bool:
+    """A question asked instead of answering a closed question ("which one is quicker?"), unless all it says is
+    one of the answers ("Rapid Response?", "yes?"). A question never fills a slot: it is asked again."""
+    if not is_question(text):
+        return False
+    said = " ".join(w for w in re.sub(r"[^a-z0-9 ]+", " ", plain(text).lower()).split() if w not in _FILLER)
+    return not any(said in phrases for phrases in answers.values())
+
+
 def yes_or_no(tracker: Tracker, text: str) -> bool | None:
     intent = intent_of(tracker)
-    if intent == "affirm":
+    if intent == "affirm" and not _SEND_IT.search(text or ""):
         return True
     if intent == "deny" and negated(text):
         return False
@@ -49,7 +89,8 @@ def says_dont_know(tracker: Tracker, text: str) -> bool:
     return intent_of(tracker) == "dont_know" or bool(_DONT_KNOW.search(text or ""))
 
 
-_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)\b", re.I)
+_ORDINAL = re.compile(r"([0-9]+)(st|nd|rd|th)\b", re.I)
+_LONGEST_DATE = 200  # characters: "born on the 7th of March 1941, so she's 85" is far shorter
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -57,17 +98,17 @@ def parse_date(text: str, today: date, past: bool = True) -> date | None:
     """A whole date in any usual British form: 07/03/1941, 7th March 41, 07031941, 1941-03-07.
     Two-digit years fall in the past for a date of birth (``past``) and in the future otherwise.
     A date with any part missing ("March 1941") is None rather than a guess."""
-    raw = (text or "").strip().lower()
-    if not raw:
+    raw = plain(text).strip().lower()
+    if not raw or len(raw) > _LONGEST_DATE or _other_digits(raw):
         return None
     if not past:
         relative = _relative_date(raw, today)
         if relative:
             return relative
-    digits = re.sub(r"\D", "", raw)
-    if re.fullmatch(r"\d{8}", digits) and len(re.sub(r"[\d\s#]", "", raw)) == 0:  # DDMMYYYY from a keypad
+    digits = digits_in(raw)
+    if len(digits) == 8 and not re.sub(r"[0-9\s#]", "", raw):  # DDMMYYYY from a keypad
         raw = f"{digits[:2]}/{digits[2:4]}/{digits[4:]}"
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)
+    iso = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", raw)
     if iso:
         try:
             return date(*map(int, iso.groups()))
@@ -77,23 +118,45 @@ def parse_date(text: str, today: date, past: bool = True) -> date | None:
     cleaned = re.sub(r"\b(born|on|the|of|dob|date|birth|is|it'?s|expected|discharge)\b", " ", cleaned)
     # A future date may leave out the year ("27 November"): this year, or next if that has passed.
     year = today.year if not past else 2000
-    try:
-        first = date_parser.parse(cleaned, dayfirst=True, fuzzy=True, default=datetime(year, 1, 1))
-        second = date_parser.parse(cleaned, dayfirst=True, fuzzy=True, default=datetime(year, 2, 2))
-    except (ValueError, OverflowError):
-        return None
-    if first != second:  # the day or month was not given
+    first, second = (_parsed(cleaned, datetime(year, 1, 1)), _parsed(cleaned, datetime(year, 2, 2)))
+    if first is None or first != second:  # not a date, or the day or month was not given
         return None
     result = first.date()
-    four_digit_year = re.search(r"\d{4}", cleaned)
+    four_digit_year = re.search(r"[0-9]{4}", cleaned)
     if past and not four_digit_year:
-        if result.year == 2000 and not re.search(r"\b\d{2}\b\s*$|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}\b", cleaned):
+        if result.year == 2000 and not re.search(r"\b[0-9]{2}\b\s*$|[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2}\b",
+                                                 cleaned):
             return None  # no year at all in a date of birth
         if result > today:
-            result = result.replace(year=result.year - 100)
-    elif not past and not four_digit_year and result < today:
-        result = result.replace(year=result.year + 1)
+            result = _years_later(result, -100)  # None for 29 February in a century that had none
+    elif not past and result < today and not _year_given(cleaned):
+        result = _years_later(result, 1) or result  # "29 February" that has passed: no 29th next year
     return result
+
+
+def _parsed(text: str, default: datetime) -> datetime | None:
+    try:
+        return date_parser.parse(text, dayfirst=True, fuzzy=True, default=default)
+    except (ValueError, OverflowError):  # (dateutil's ParserError is a ValueError)
+        return None
+
+
+def _year_given(text: str) -> bool:
+    """Whether the words name a year ("27/11/26", "27 November 2026") rather than leave it out ("27 November")."""
+    in_2000, in_2004 = _parsed(text, datetime(2000, 1, 1)), _parsed(text, datetime(2004, 1, 1))  # both leap years
+    return in_2000 is not None and in_2000 == in_2004
+
+
+def _years_later(day: date, years: int) -> date | None:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return None
+
+
+def _other_digits(text: str) -> bool:
+    """Digits other than 0-9 (Arabic-Indic, full-width): not a date, an NHS number or a phone number here."""
+    return any(ch.isnumeric() and not ch.isascii() for ch in text)
 
 
 def _relative_date(raw: str, today: date) -> date | None:
@@ -101,7 +164,7 @@ def _relative_date(raw: str, today: date) -> date | None:
         return today
     if re.search(r"\btomorrow\b", raw):
         return today + timedelta(days=1)
-    match = re.search(r"\bin (\d+|a|one|two|three|four|five|six|seven) days?\b", raw)
+    match = re.search(r"\bin ([0-9]{1,3}|a|one|two|three|four|five|six|seven) days?\b", raw)
     if match:
         words = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
         return today + timedelta(days=int(words.get(match.group(1), match.group(1))))
@@ -140,10 +203,10 @@ def consents(text: str) -> bool | None:
 
 def person_name(text: str) -> tuple[str, str] | None:
     """(given names, family name) from "Mrs Edith Clarke" or "her name is edith clarke"."""
-    cleaned = _NAME_PREFIX.sub("", (text or "").strip())
+    cleaned = _NAME_PREFIX.sub("", plain(text).strip())
     words = [w for w in re.split(r"\s+", re.sub(r"[^\w'\- ]", " ", cleaned)) if w]
-    words = [w for w in words if w.lower().rstrip(".") not in _TITLES]
-    if not 2 <= len(words) <= 5 or any(any(ch.isdigit() for ch in w) for w in words):
+    words = [w for w in words if w.lower().rstrip(".") not in _TITLES and _has_letters(w)]
+    if not 2 <= len(words) <= 5 or any(any(ch.isnumeric() for ch in w) for w in words):
         return None
     if any(w.lower() in _NOT_IN_NAMES for w in words):  # "can you send the rapid response team?"
         return None
@@ -158,15 +221,27 @@ _NOTHING = re.compile(
     r"|not that i('?m| am) aware( of)?|not that i know( of)?", re.I)
 
 
-def items(text: str) -> list[str]:
-    """A spoken or typed list: "mobility, washing and dressing" -> three items. "none" -> []."""
-    raw = (text or "").strip()
+def items(text: str | list) -> list[str]:
+    """A spoken or typed list: "mobility, washing and dressing" -> three items. "none" -> [].
+    Always a list of strings that say something (a list given as a list stays one)."""
+    if isinstance(text, (list, tuple)):
+        return [item for item in (_trimmed(plain(part)) for part in text) if _has_letters(item)]
+    raw = plain(text).strip()
     if _NOTHING.fullmatch(raw.rstrip(".! ")):
         return []
     # "and" joins two items, but not in "in and out", "up and down", "on and off".
     parts = re.split(r"\s*(?:,|;|\n|\band also\b|\bas well as\b|\band\b(?!\s+(?:out|down|off|forth|about)\b)|"
                      r"\bplus\b)\s*", raw)
-    return [p.strip(" .") for p in parts if p and p.strip(" .")]
+    return [item for item in map(_trimmed, parts) if _has_letters(item)]
+
+
+def _trimmed(text: str) -> str:
+    return re.sub(r"^[\s.]+|[\s.]+$", "", text)
+
+
+def _has_letters(text: str) -> bool:
+    """Words, not only punctuation or emoji."""
+    return any(ch.isalnum() for ch in text)
 
 
 def choose(text: str, choices: dict[str, tuple[str, ...]]) -> str | None:
@@ -187,10 +262,10 @@ def choose(text: str, choices: dict[str, tuple[str, ...]]) -> str | None:
 
 def digits_in(text: str) -> str:
     """All the digits a caller gave, in order: "NHS number is 943 476 5919" -> "9434765919"."""
-    return re.sub(r"\D", "", text or "")
+    return re.sub(r"[^0-9]", "", text or "")  # only 0-9: "٩٤٣٤٧٦٥٩١٩" is no NHS number
 
 
-_POSTCODE_IN_TEXT = re.compile(r"\b([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*(\d[A-Za-z]{2})\b")
+_POSTCODE_IN_TEXT = re.compile(r"\b([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)\s*([0-9][A-Za-z]{2})\b", re.ASCII)
 
 
 def postcode_in(text: str) -> str:
@@ -222,6 +297,6 @@ def code_candidates(text: str) -> list[str]:
     """Registration numbers a caller may have given: "GMC 7123456", "my PIN is 12A 3456E", "OT 12345"."""
     words = re.sub(r"\b(my|the|is|it'?s|number|no|registration|reg|pin|gmc|nmc|hcpc|gphc|swe|sw e|code)\b",
                    " ", (text or "").lower())
-    tokens = re.findall(r"[a-z]*\d[a-z\d]*", words)
+    tokens = re.findall(r"[a-z]*[0-9][a-z0-9]*", words)
     joined = re.sub(r"[^a-z0-9]", "", words)
     return [t.upper() for t in dict.fromkeys([joined, *tokens, "".join(tokens)]) if t]

@@ -13,8 +13,8 @@ from intake_api import validation
 
 from . import intake_client
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, channel_of, service, today
-from .parsing import (address_and_postcode, consents, digits_in, lives_alone, parse_date, person_name, phone_in,
-                      postcode_in, says_dont_know, yes_or_no)
+from .parsing import (YES_NO, address_and_postcode, consents, digits_in, lives_alone, parse_date, person_name,
+                      phone_in, plain, postcode_in, question_instead, says_dont_know, yes_or_no)
 from .public_callers import refusal_text
 
 _BEST_INTERESTS = re.compile(r"\bbest[- ]interests?\b", re.I)
@@ -22,6 +22,7 @@ _NOT_BEST_INTERESTS = re.compile(r"\b(no|not|isn'?t|without)\b.{0,30}\bbest[- ]i
 _LACKS_CAPACITY = re.compile(r"\b(lacks?|lacking|no|without|hasn'?t got|doesn'?t have|not got)\b.{0,20}\bcapacity\b"
                              r"|\b(can'?t|cannot|unable to|not able to|couldn'?t)\b.{0,15}\b(consent|agree|decide)",
                              re.I)
+_CONSENT_AGAIN = "Sorry, has the patient agreed to be referred? Yes or no?"
 
 
 class ValidatePatientForm(ReferralFormValidation):
@@ -41,7 +42,13 @@ class ValidatePatientForm(ReferralFormValidation):
         name = person_name(value)
         if name is None:
             return self.reask(dispatcher, tracker, "patient_name", "Please give the patient's first name and surname.")
-        return {"patient_name": " ".join(name)}
+        given, family = name
+        try:
+            validation.within_limit("given_name", given)
+            validation.within_limit("family_name", family)
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, "patient_name", exc.message)
+        return {"patient_name": f"{given} {family}"}
 
     def validate_patient_date_of_birth(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         born = parse_date(value, today())
@@ -62,10 +69,14 @@ class ValidatePatientForm(ReferralFormValidation):
             return self.reask(dispatcher, tracker, "patient_nhs_number", exc.message)
 
     async def validate_patient_address(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        address = (value or "").strip().strip(",")
+        address = plain(value).strip().strip(",").strip()
         if len(address) < 4:
             return self.reask(dispatcher, tracker, "patient_address",
                               "Please give the first line of the address, like 12 Porchester Square.")
+        try:
+            validation.within_limit("address_line", address)  # (the first line alone is shorter still)
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, "patient_address", exc.message)
         first_line, postcode = address_and_postcode(address)
         if postcode and len(first_line) >= 4:
             # The whole address with its postcode: the postcode is checked as if it had been asked for,
@@ -96,14 +107,18 @@ class ValidatePatientForm(ReferralFormValidation):
             return self.reask(dispatcher, tracker, "patient_phone", exc.message)
 
     def validate_lives_alone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        answer = lives_alone(value or "")
-        if answer is None:
-            answer = yes_or_no(tracker, value)
+        answer = None
+        if not question_instead(value, YES_NO):  # "does that matter?" is no answer
+            answer = lives_alone(value or "")
+            if answer is None:
+                answer = yes_or_no(tracker, value)
         if answer is None:
             return self.reask(dispatcher, tracker, "lives_alone", "Sorry, does the patient live alone? Yes or no?")
         return {"lives_alone": answer}
 
     def validate_consent(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if question_instead(value, YES_NO):  # "does she have to agree?" is no answer
+            return self.reask(dispatcher, tracker, "consent", _CONSENT_AGAIN)
         if _BEST_INTERESTS.search(value or "") and not _NOT_BEST_INTERESTS.search(value or ""):
             # "yes, it's a best-interests decision" is not the patient's own consent.
             return {"consent": "best_interests", "best_interests": True, "patient_outcome": "complete"}
@@ -113,13 +128,13 @@ class ValidatePatientForm(ReferralFormValidation):
         if answer is None:
             answer = yes_or_no(tracker, value)
         if answer is None:
-            return self.reask(dispatcher, tracker, "consent", "Sorry, has the patient agreed to be referred? Yes or no?")
+            return self.reask(dispatcher, tracker, "consent", _CONSENT_AGAIN)
         if answer:
             return {"consent": "given", "best_interests": NOT_APPLICABLE, "patient_outcome": "complete"}
         return {"consent": "no", "best_interests": None}
 
     def validate_best_interests(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        answer = yes_or_no(tracker, value)
+        answer = None if question_instead(value, YES_NO) else yes_or_no(tracker, value)
         if answer is None:
             return self.reask(dispatcher, tracker, "best_interests",
                               "Sorry, is this referral a best-interests decision? Yes or no?")

@@ -13,7 +13,8 @@ from intake_api import validation
 
 from . import intake_client
 from .form_base import ReferralFormValidation, channel_of, service, today
-from .parsing import choose, digits_in, parse_date, person_name, phone_in, says_dont_know, yes_or_no
+from .parsing import (YES_NO, choose, digits_in, parse_date, person_name, phone_in, question_instead, says_dont_know,
+                      yes_or_no)
 
 RELATIONSHIPS = {"self": ("me", "myself", "self", "i am", "the person", "patient", "it s me", "its me"),
                  "family": ("family", "son", "daughter", "wife", "husband", "partner", "mum", "dad", "mother",
@@ -43,9 +44,11 @@ class ValidatePublicForm(ReferralFormValidation):
         if says_dont_know(tracker, value):
             dispatcher.utter_message(text="That's all right, I'll look for their record with us.")
             return {"supported_before": "not sure"}
-        answer = yes_or_no(tracker, value)
-        if answer is None and _SEEN_BEFORE.search(value or ""):
-            answer = True
+        answer = None
+        if not question_instead(value, YES_NO):  # "have you seen her before?" is no answer
+            answer = yes_or_no(tracker, value)
+            if answer is None and _SEEN_BEFORE.search(value or ""):
+                answer = True
         if answer is None:
             return self.reask(dispatcher, tracker, "supported_before",
                               "Sorry, I didn't catch that. Has the CIS supported this person before? Yes or no?")
@@ -77,7 +80,8 @@ class ValidatePublicForm(ReferralFormValidation):
             return self.reask(dispatcher, tracker, "client_date_of_birth",
                               "I couldn't read that as a date. Please give the day, month and year, like 7 March 1941.")
         try:
-            reply = await intake_client.lookup_client(tracker.get_slot("client_nhs_number"), born.isoformat())
+            reply = await intake_client.lookup_client(tracker.get_slot("client_nhs_number"), born.isoformat(),
+                                                      tracker.sender_id)
         except intake_client.IntakeUnavailable:
             return self.reask(dispatcher, tracker, "client_date_of_birth",
                               "I can't check our records just now. Please give the date of birth again in a moment.")
@@ -85,16 +89,20 @@ class ValidatePublicForm(ReferralFormValidation):
             return {"client_date_of_birth": born.isoformat(), "public_outcome": "refused"}
         dispatcher.utter_message(text="Thank you, I've found their record with us.")
         return {"client_date_of_birth": born.isoformat(), "public_outcome": "returning_client",
+                "verification": reply.body["verification"]["token"],
                 "patient_nhs_number": tracker.get_slot("client_nhs_number"), "patient_date_of_birth": born.isoformat()}
 
     def validate_caller_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         name = person_name(value or "")
         if name is None:  # a full name, not "can you send the rapid response team?"
             return self.reask(dispatcher, tracker, "caller_name", "Sorry, what is your full name?")
-        return {"caller_name": " ".join(name)}
+        try:
+            return {"caller_name": validation.within_limit("person_name", " ".join(name))}
+        except validation.Invalid as exc:
+            return self.reask(dispatcher, tracker, "caller_name", exc.message)
 
     def validate_caller_relationship(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        relationship = choose(value, RELATIONSHIPS)
+        relationship = None if question_instead(value, RELATIONSHIPS) else choose(value, RELATIONSHIPS)
         if relationship is None:
             return self.reask(dispatcher, tracker, "caller_relationship",
                               "Are you the person themselves, a family member, a carer or a friend?")

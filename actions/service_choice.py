@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from .form_base import ReferralFormValidation, service
-from .parsing import choose, intent_of, yes_or_no
+from .parsing import YES_NO, choose, intent_of, question_instead, yes_or_no
 
 SERVICE_WORDS = {
     "rapid_response": ("rapid", "rapid response", "rr", "urgent", "crisis", "today", "five day", "5 day", "quick"),
@@ -37,12 +37,23 @@ def service_mentioned(tracker: Tracker) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+def services_explained(allowed: list[str]) -> str:
+    """What each service is, and the question again: for a caller who asked rather than chose."""
+    services = [service().services[key] for key in allowed]
+    said = " ".join(f"{s.name} is {s.summary}." for s in services)
+    if len(services) == 1:
+        return f"{said} I can take a referral to {services[0].name}. Shall we go ahead?"
+    return f"{said} Which one is the referral for?"
+
+
 class ValidateServiceForm(ReferralFormValidation):
     def name(self) -> str:
         return "validate_service_form"
 
     def validate_service(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         allowed = allowed_services(tracker)
+        if question_instead(value, {**SERVICE_WORDS, **YES_NO}):  # "which one is quicker?" chooses nothing
+            return self.reask(dispatcher, tracker, "service", services_explained(allowed))
         chosen = INTENT_SERVICE.get(intent_of(tracker)) or choose(value, SERVICE_WORDS)
         if chosen is None and yes_or_no(tracker, value):  # "yes" to "shall we go ahead?" or "you mentioned ..."
             mentioned = service_mentioned(tracker)

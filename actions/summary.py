@@ -6,11 +6,10 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.utils import call_potential_coroutine
 
 from .clinical import ValidateClinicalForm
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, service
-from .parsing import intent_of, negated, yes_or_no
+from .parsing import YES_NO, intent_of, negated, question_instead, yes_or_no
 from .patient import ValidatePatientForm
 
 # Words a caller uses for a field -> (slot, the form validation that checks it, how to ask for it).
@@ -59,8 +58,7 @@ def field_named(text: str) -> str | None:
 
 async def apply_correction(slot: str, value: str, dispatcher, tracker, domain) -> dict[str, Any] | None:
     """Check a new value with the same rule as the original question. None if it was refused."""
-    form = FIELDS[slot][1]()
-    result = await call_potential_coroutine(getattr(form, f"validate_{slot}")(value, dispatcher, tracker, domain))
+    result = await FIELDS[slot][1]().checked(slot, value, dispatcher, tracker, domain)
     if result.get(slot) is None or result.get("patient_outcome") in ("out_of_area", "no_consent"):
         if result.get("patient_outcome") == "out_of_area":
             dispatcher.utter_message(text="That postcode is outside our area, so I've kept the one you gave before.")
@@ -83,10 +81,15 @@ class ValidateConfirmForm(ReferralFormValidation):
         return [slot for slot in domain_slots if slot != "correction_value"]
 
     async def validate_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        said_yes = yes_or_no(tracker, value) is True or (bool(_SEND.search(value or "")) and not negated(value))
-        if intent_of(tracker) == "affirm" or (intent_of(tracker) != "deny" and said_yes and not field_named(value)):
-            return {"confirmed": True}
         slot = field_named(value)
+        asking = question_instead(value, YES_NO)  # "what happens when I send it?" sends nothing
+        said_yes = yes_or_no(tracker, value) is True or (bool(_SEND.search(value or "")) and not negated(value))
+        if not asking and (intent_of(tracker) == "affirm" or (intent_of(tracker) != "deny" and said_yes and not slot)):
+            return {"confirmed": True}
+        if asking and slot is None:  # ("can you change the postcode?" is a correction all the same)
+            return self.reask(dispatcher, tracker, "confirmed", "Sorry, I can't answer questions here yet. Say yes "
+                                                                "to send the referral, or tell me what to change. "
+                                                                "Is it all correct?")
         if slot is None:
             dispatcher.utter_message(text="What would you like to change? For example \"change the postcode\".")
             return {"confirmed": None}

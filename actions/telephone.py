@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from intake_api import validation
 
-from . import intake_client
+from . import intake_client, outbox
 from .form_base import NOT_APPLICABLE, channel_of
 from .submission import referral_payload
 
@@ -81,13 +81,14 @@ class ActionCallEnded(Action):
                       and tracker.get_slot("registration_number"))
         if unfinished:
             payload = incomplete_payload(tracker, callback_number(metadata.get("callback_phone")))
+            key = f"{tracker.sender_id}/call-ended"
             try:
-                reply = await intake_client.submit_referral(payload, f"{tracker.sender_id}/call-ended")
+                reply = await intake_client.submit_referral(payload, key)
                 if reply.ok:
                     log.info("call ended before submitting: incomplete intake %s kept", reply.body.get("reference"))
                 else:
                     log.error("incomplete intake refused by the intake API: %s", reply.body.get("error"))
             except intake_client.IntakeUnavailable:
-                log.error("call ended before submitting: the intake API could not store the incomplete intake")
+                outbox.keep(key, payload)  # delivered when the API is back
         # The call is over: nothing more is kept in the conversation.
         return [ActiveLoop(None), AllSlotsReset()]

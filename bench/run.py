@@ -98,13 +98,21 @@ def cpu_per_turn(stack: Stack, before: dict[str, float], turns: int) -> str:
 
 
 def api_posts(stack: Stack, count: int) -> list[float]:
+    """POST /api/referrals on its own: one verified GP's conversation storing `count` referrals, each with
+    its own Idempotency-Key, as several referrals in one conversation are."""
     timings = []
     session = requests.Session()
-    for _ in range(count):
-        body = referral_body()
+    service = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+    body = referral_body()
+    checked = session.post(f"{stack.api}/api/referrers/verify", headers=service, timeout=30, json={
+        "conversation_id": body["conversation_id"], "registration_body": "GMC", "registration_number": "7123456",
+        "pin": "482913"})
+    assert checked.status_code == 200, checked.text
+    body["referrer"]["verification"] = checked.json()["verification"]["token"]
+    for number in range(count):
         started = time.perf_counter()
         reply = session.post(f"{stack.api}/api/referrals", json=body, timeout=30, headers={
-            "Authorization": f"Bearer {SERVICE_TOKEN}", "Idempotency-Key": body["conversation_id"]})
+            **service, "Idempotency-Key": f"{body['conversation_id']}/{number}"})
         timings.append((time.perf_counter() - started) * 1000)
         assert reply.status_code == 201, reply.text
     return timings

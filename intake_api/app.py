@@ -6,7 +6,7 @@ import time
 
 from flask import Flask, current_app, g, jsonify, request
 
-from . import config, errors, postcodes, service_definition
+from . import config, errors, postcodes, production, service_definition
 from .db import make_engine, make_sessionmaker
 from .limits import limiter
 from .store import close_session
@@ -21,6 +21,11 @@ def build_app(overrides: dict | None = None) -> Flask:
 
     definition = service_definition.load(app.config["SERVICE_DEFINITION"])
     engine = make_engine(app.config["DATABASE_URL"])
+    try:
+        production.check(app, engine)
+    except RuntimeError:
+        engine.dispose()
+        raise
     app.extensions["cis"] = {"service": definition, "engine": engine, "sessions": make_sessionmaker(engine)}
     app.teardown_appcontext(close_session)
     errors.register(app)

@@ -8,6 +8,7 @@ from functools import wraps
 from flask import current_app, g, request
 from sqlalchemy import select
 
+from .clock import now
 from .errors import ApiError
 from .models import StaffToken
 from .store import session
@@ -53,12 +54,21 @@ def staff_only(view):
             if row is not None:
                 g.staff_user, g.actor = row.staff_user, actor_of(row.staff_user)
                 return view(*args, **kwargs)
-        digest = token_digest(_bearer())
-        row = session().scalar(select(StaffToken).where(StaffToken.token_sha256 == digest))
-        if row is None or row.revoked or not row.staff_user.active or not hmac.compare_digest(row.token_sha256, digest):
-            raise ApiError(401, "unauthorised", "That staff token is not accepted.")
+        row = _live_token(token_digest(_bearer()))
         g.staff_user = row.staff_user
         g.actor = f"staff:{row.staff_user.email}"
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def _live_token(digest: str) -> StaffToken:
+    """The staff token with this digest if it may be used now: not revoked, not expired, its user active."""
+    from .staff.sessions import aware
+
+    row = session().scalar(select(StaffToken).where(StaffToken.token_sha256 == digest))
+    if row is None or row.revoked or not row.staff_user.active or not hmac.compare_digest(row.token_sha256, digest):
+        raise ApiError(401, "unauthorised", "That staff token is not accepted.")
+    if aware(row.expires_at) <= now():
+        raise ApiError(401, "unauthorised", "That staff token has expired: ask an administrator for a new one.")
+    return row

@@ -6,6 +6,7 @@ from typing import Any
 from flask import request
 
 from .errors import ApiError
+from .validation import Invalid, within_list_limits
 
 _MISSING = object()
 
@@ -59,6 +60,7 @@ def obj(body: dict, key: str, where: str = "", required: bool = True) -> dict:
 
 
 def text_list(body: dict, key: str, where: str = "", required: bool = True) -> list[str]:
+    """A list of strings within the case store's limits (validation.MAX_LIST_ITEMS, MAX_LENGTH["list_item"])."""
     value = _get(body, key, where, required)
     if value is None:
         return []
@@ -67,7 +69,10 @@ def text_list(body: dict, key: str, where: str = "", required: bool = True) -> l
     items = [v.strip() for v in value if v.strip()]
     if required and not items:
         raise ApiError(400, "missing_field", f"{where}{key} must list at least one item.", field=where + key)
-    return items
+    try:
+        return within_list_limits(where + key, items)
+    except Invalid as exc:
+        raise ApiError(400, exc.code, f"{where}{key}: {exc.message}", field=where + key) from None
 
 
 def choice(body: dict, key: str, allowed, where: str = "", required: bool = True) -> Any:

@@ -1,18 +1,20 @@
 """Administration: ``flask --app intake_api <group> <command>`` (see the README)."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 
 import click
-from flask.cli import AppGroup
 from flask import Flask, current_app
-from sqlalchemy import select
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select, update
 
 from . import validation
 from .auth import token_digest
 from .clock import now
+from .demo import counted
 from .lookups import find_referrer
 from .migrate import upgrade
-from .models import Client, Episode, Referrer, StaffToken, StaffUser
+from .models import Client, Episode, Referrer, StaffSession, StaffToken, StaffUser
 from .security import hash_pin, hash_secret, new_pin, new_token
 from .store import audit
 
@@ -155,14 +157,29 @@ def add_staff(db, email: str, password: str | None) -> tuple[StaffUser, str]:
     return user, password
 
 
-def issue_token(db, email: str) -> str:
+def _staff_user(db, email: str) -> StaffUser:
+    user = db.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No staff user {email}.")
+    return user
+
+
+def issue_token(db, email: str) -> tuple[str, datetime]:
+    """A new staff API token for an active user, and when it expires (STAFF_TOKEN_HOURS from now)."""
     user = db.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
     if user is None or not user.active:
         raise click.ClickException(f"No active staff user {email}.")
-    token = new_token()
-    db.add(StaffToken(staff_user_id=user.id, token_sha256=token_digest(token)))
-    audit(db, "cli", "staff.token_issued", staff_user=user.email)
-    return token
+    token, issued = new_token(), now()
+    expires = issued + timedelta(hours=current_app.config["STAFF_TOKEN_HOURS"])
+    db.add(StaffToken(staff_user_id=user.id, token_sha256=token_digest(token), created_at=issued, expires_at=expires))
+    audit(db, "cli", "staff.token_issued", staff_user=user.email, expires_at=expires.isoformat())
+    return token, expires
+
+
+def revoke_tokens(db, user: StaffUser) -> int:
+    """Revoke every live token of ``user``; how many there were."""
+    return db.execute(update(StaffToken).where(StaffToken.staff_user_id == user.id, StaffToken.revoked.is_(False))
+                      .values(revoked=True)).rowcount
 
 
 @staff_group.command("add")
@@ -179,27 +196,95 @@ def staff_add(email, password):
         click.echo(f"Password: {password}")
 
 
-@staff_group.command("token")
-@click.option("--email", required=True)
-def staff_token(email):
-    """Issue a bearer token for the staff API (printed once; only its hash is kept)."""
+# `staff token --email E` issues a token (and prints only the token, for scripts); `staff token revoke ...`
+# takes tokens back. A group that runs its own callback when no subcommand follows keeps both command lines.
+@staff_group.group("token", invoke_without_command=True)
+@click.option("--email", default=None, help="issue a token for this staff user")
+@with_appcontext  # a group's own callback gets no app context from AppGroup
+@click.pass_context
+def staff_token(ctx, email):
+    """Issue a bearer token for the staff API (printed once; only its hash is kept), or revoke tokens."""
+    if ctx.invoked_subcommand is not None:
+        if email is not None:
+            raise click.UsageError("--email goes after the subcommand: staff token revoke --email ...")
+        return
+    if email is None:
+        raise click.UsageError("Give --email to issue a token, or use: staff token revoke --email/--token.")
     db = _db()
-    token = issue_token(db, email)
+    token, expires = issue_token(db, email)
     db.commit()
     click.echo(token)
+    click.echo(f"Expires {expires.isoformat(timespec='minutes')}.", err=True)
+
+
+@staff_token.command("revoke")
+@click.option("--email", default=None, help="revoke every token of this staff user")
+@click.option("--token", default=None, help="revoke this one token")
+def staff_token_revoke(email, token):
+    """Revoke a staff user's tokens, or one token; they are refused from then on."""
+    if (email is None) == (token is None):
+        raise click.UsageError("Give either --email or --token.")
+    db = _db()
+    if email is not None:
+        user = _staff_user(db, email)
+        count = revoke_tokens(db, user)
+        audit(db, "cli", "staff.tokens_revoked", staff_user=user.email, tokens=count)
+        message = f"Revoked {counted(count, 'token')} of {user.email}."
+    else:
+        row = db.scalar(select(StaffToken).where(StaffToken.token_sha256 == token_digest(token.strip())))
+        if row is None:
+            raise click.ClickException("No such staff token.")
+        row.revoked = True
+        audit(db, "cli", "staff.token_revoked", staff_user=row.staff_user.email, token_id=row.id)
+        message = f"Revoked that token of {row.staff_user.email}."
+    db.commit()
+    click.echo(message)
+
+
+@staff_group.command("deactivate")
+@click.option("--email", required=True)
+def staff_deactivate(email):
+    """Stop a staff user: no log-in, their console sessions ended, their tokens revoked."""
+    db = _db()
+    user = _staff_user(db, email)
+    user.active = False
+    ended = db.execute(update(StaffSession).where(StaffSession.staff_user_id == user.id,
+                                                  StaffSession.ended_at.is_(None)).values(ended_at=now())).rowcount
+    revoked = revoke_tokens(db, user)
+    audit(db, "cli", "staff.deactivated", staff_user=user.email, sessions_ended=ended, tokens_revoked=revoked)
+    db.commit()
+    click.echo(f"Deactivated {user.email}: {counted(ended, 'console session')} ended, "
+               f"{counted(revoked, 'token')} revoked.")
+
+
+def _not_in_production(what: str) -> None:
+    if current_app.config["CIS_ENV"] == "production":
+        raise click.ClickException(f"CIS_ENV=production: {what} is for local demonstrations only.")
 
 
 @demo_group.command("load")
 @click.option("--allow-non-sqlite", is_flag=True, help="load into a non-SQLite case store anyway")
 def demo_load(allow_non_sqlite):
-    """Demo referrers, returning clients and a staff user, printed with their credentials."""
+    """Demo referrers, returning clients and a staff user, printed with their credentials (never production)."""
     from .demo import load_demo
 
+    _not_in_production("demo data")
     if not current_app.config["DATABASE_URL"].startswith("sqlite") and not allow_non_sqlite:
         raise click.ClickException("Demo data goes into a local SQLite case store only; this DATABASE_URL looks "
                                    "like a real deployment (use --allow-non-sqlite for a throw-away database).")
     db = _db()
     for line in load_demo(db):
+        click.echo(line)
+    db.commit()
+
+
+@demo_group.command("remove")
+def demo_remove():
+    """Delete the demo rows; a demo referrer that referrals name is deactivated instead (the record stays)."""
+    from .demo import remove_demo
+
+    db = _db()
+    for line in remove_demo(db):
         click.echo(line)
     db.commit()
 

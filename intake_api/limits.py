@@ -12,9 +12,9 @@ from .errors import error_response
 # Per conversation: a caller fumbling their PIN or a relative mistyping a date gets several goes; a script
 # trying registration after registration from one conversation does not.
 PIN_CHECKS_PER_CONVERSATION = "6 per hour"
-PIN_CHECKS_OVERALL = "120 per minute"
+PIN_CHECKS_OVERALL = "300 per minute"
 LOOKUPS_PER_CONVERSATION = "5 per hour"
-LOOKUPS_OVERALL = "60 per minute"
+LOOKUPS_OVERALL = "120 per minute"
 
 
 def conversation_key() -> str:

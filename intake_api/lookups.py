@@ -17,7 +17,6 @@ def find_returning_client(db: Session, nhs_number: str, date_of_birth: date) -> 
     return client
 
 
-def find_referrer(db: Session, registration_body: str, registration_number: str, for_update: bool = False):
-    query = select(Referrer).where(Referrer.registration_body == registration_body,
-                                   Referrer.registration_number == registration_number)
-    return db.scalar(query.with_for_update() if for_update else query)
+def find_referrer(db: Session, registration_body: str, registration_number: str) -> Referrer | None:
+    return db.scalar(select(Referrer).where(Referrer.registration_body == registration_body,
+                                            Referrer.registration_number == registration_number))

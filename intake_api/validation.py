@@ -69,10 +69,15 @@ def _digits_only(value: str, allowed_separators: str = " -") -> str:
     return text
 
 
+def _other_digits(text: str) -> bool:
+    """Digits other than 0-9 (Arabic-Indic, full-width, superscript): Python reads them as numbers, the NHS does not."""
+    return any(ch.isnumeric() and not ch.isascii() for ch in text)
+
+
 def nhs_number(value) -> str:
     """A 10-digit NHS number that passes the Modulus 11 check, as 10 digits."""
     digits = _digits_only(value)
-    if not digits.isdigit() or len(digits) != 10:
+    if not re.fullmatch(r"[0-9]{10}", digits):
         raise Invalid("nhs_number", "An NHS number has 10 digits. Please check it and give all 10.")
     if not nhs.is_valid(digits):
         raise Invalid("nhs_number", "That NHS number doesn't add up. Please check the 10 digits.")
@@ -83,6 +88,8 @@ def uk_phone(value) -> str:
     """A valid UK phone number, in E.164 form (+447712345678)."""
     message = ("That doesn't look like a UK phone number. Please give the whole number "
                "with its area code, like 020 7946 0321 or 07712 345678.")
+    if _other_digits(str(value)):  # phonenumbers would read them as 0-9
+        raise Invalid("phone", message)
     try:
         parsed = phonenumbers.parse(str(value), "GB")
     except phonenumbers.NumberParseException:
@@ -117,12 +124,12 @@ def known_postcode(value) -> tuple[str, str]:
 # Published formats: GMC 7 digits; NMC PIN two digits, a letter, four digits, a letter;
 # HCPC a profession prefix and digits; GPhC 7 digits; Social Work England "SW" and digits.
 _REGISTRATION = {
-    "GMC": (re.compile(r"^\d{7}$"), "a GMC number has 7 digits"),
-    "NMC": (re.compile(r"^\d{2}[A-Z]\d{4}[A-Z]$"), "an NMC PIN looks like 12A3456E"),
-    "HCPC": (re.compile(r"^(AS|BS|CH|CS|DT|HAD|OR|OT|PA|PH|PYL|PYF|RA|SL|ODP)\d{4,6}$"),
+    "GMC": (re.compile(r"^[0-9]{7}$"), "a GMC number has 7 digits"),
+    "NMC": (re.compile(r"^[0-9]{2}[A-Z][0-9]{4}[A-Z]$"), "an NMC PIN looks like 12A3456E"),
+    "HCPC": (re.compile(r"^(AS|BS|CH|CS|DT|HAD|OR|OT|PA|PH|PYL|PYF|RA|SL|ODP)[0-9]{4,6}$"),
              "an HCPC number is two or three letters and digits, like OT12345 or PH123456"),
-    "GPhC": (re.compile(r"^\d{7}$"), "a GPhC number has 7 digits"),
-    "SWE": (re.compile(r"^SW\d{1,6}$"), "a Social Work England number looks like SW123456"),
+    "GPhC": (re.compile(r"^[0-9]{7}$"), "a GPhC number has 7 digits"),
+    "SWE": (re.compile(r"^SW[0-9]{1,6}$"), "a Social Work England number looks like SW123456"),
 }
 
 
@@ -150,10 +157,13 @@ def date_of_birth(value, today: date) -> date:
     if isinstance(value, date):
         born = value
     else:
+        text = str(value).strip()
         try:
-            born = date.fromisoformat(str(value).strip())
+            born = date.fromisoformat(text) if text.isascii() else None
         except ValueError:
-            raise Invalid("date_of_birth", "That isn't a date I can use. Please give the date of birth, like 7 March 1941.") from None
+            born = None
+        if born is None:
+            raise Invalid("date_of_birth", "That isn't a date I can use. Please give the date of birth, like 7 March 1941.")
     if born > today:
         raise Invalid("date_of_birth", "That date of birth is in the future. Please check it.")
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))

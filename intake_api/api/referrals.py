@@ -65,7 +65,7 @@ def create_referral():
     definition = service()
     received = now()
     incomplete = body.choice(data, "status", ("new", "incomplete"), required=False) == "incomplete"
-    fields = (parse_incomplete if incomplete else parse_referral)(db, data, definition, received.date())
+    fields = (parse_incomplete if incomplete else parse_referral)(db, data, definition, received)
     for _attempt in range(5):
         referral = Referral(**fields, reference=new_reference(), idempotency_key=key, request_fingerprint=fingerprint,
                             status="incomplete" if incomplete else "new", received_at=received,
@@ -112,6 +112,15 @@ def _int_arg(name: str, default: int, highest: int) -> int:
     return int(raw)
 
 
+FILTERS = ("status", "service", "borough", "channel", "from", "to")
+LIST_LIMIT = 100
+
+
+def filter_args() -> dict:
+    """The filters the request gave, as given (for the audit log)."""
+    return {name: request.args[name] for name in FILTERS if request.args.get(name)}
+
+
 def filtered_referrals_query():
     """The staff queue's query, from the request's filters: status, service, borough, channel, from, to."""
     definition = service()
@@ -136,11 +145,17 @@ def filtered_referrals_query():
 @bp.get("/referrals")
 @staff_only
 def list_referrals():
+    """Newest first. Every referral returned is a read of identifiable data: one audit entry for the list and
+    one in each referral's own history, as the CSV export writes."""
     query = filtered_referrals_query()
-    limit, offset = _int_arg("limit", 50, 500), _int_arg("offset", 0, 10**9)
+    limit, offset = _int_arg("limit", 50, LIST_LIMIT), _int_arg("offset", 0, 10**9)
     db = session()
     total = db.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.scalars(query.order_by(Referral.received_at.desc(), Referral.id.desc()).limit(limit).offset(offset))
+    rows = list(db.scalars(query.order_by(Referral.received_at.desc(), Referral.id.desc()).limit(limit).offset(offset)))
+    audit(db, g.actor, "referrals.listed", filters=filter_args(), limit=limit, offset=offset, count=len(rows))
+    for r in rows:
+        audit(db, g.actor, "referral.listed", referral_id=r.id)
+    db.commit()
     return jsonify({"count": total, "referrals": [referral_dict(r) for r in rows]})
 
 

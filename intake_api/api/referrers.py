@@ -1,22 +1,29 @@
-"""POST /api/referrers/verify : is this a registered professional with the right PIN?"""
+"""POST /api/referrers/verify : is this a registered professional with the right PIN?
+
+Lock-outs are exact however fast attempts arrive: each attempt first claims one of the registration's
+allowed failures with a single atomic UPDATE (api/attempts.py), before the slow PIN hash is checked, so
+twenty wrong PINs at once get at most three "wrong PIN" answers. Unknown registrations are counted and
+locked the same way, so after three failures a locked and an unknown registration look the same.
+"""
 from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
 
 from flask import jsonify
 
-from .. import body, validation
+from .. import body, validation, verifications
 from ..app import service
 from ..auth import service_only
 from ..clock import now
 from ..errors import ApiError
+from ..limits import PIN_CHECKS_OVERALL, PIN_CHECKS_PER_CONVERSATION, conversation_key, limiter, whole_line
 from ..lookups import find_referrer
 from ..models import Referrer
 from ..security import check_pin
 from ..store import audit, session
 from . import bp
+from .attempts import claim_attempt, clear_failures
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +49,6 @@ def referrer_summary(referrer: Referrer) -> dict:
     }
 
 
-def _is_locked(referrer: Referrer | None, moment) -> bool:
-    if referrer is None or referrer.locked_until is None:
-        return False
-    until = referrer.locked_until
-    if until.tzinfo is None:  # SQLite hands back naive UTC
-        until = until.replace(tzinfo=moment.tzinfo)
-    return until > moment
-
-
 def _locked_error(minutes: int) -> ApiError:
     return ApiError(423, "locked", f"Too many failed attempts: this registration is locked for {minutes} minutes. "
                                    "Please call the Single Point of Referral.")
@@ -58,39 +56,37 @@ def _locked_error(minutes: int) -> ApiError:
 
 @bp.post("/referrers/verify")
 @service_only
+@limiter.limit(PIN_CHECKS_PER_CONVERSATION, key_func=conversation_key)
+@limiter.limit(PIN_CHECKS_OVERALL, key_func=whole_line)
 def verify_referrer():
     data = body.json_object()
+    conversation = body.text(data, "conversation_id", max_length=200)
     registration_body = validation.registration_body(body.text(data, "registration_body"))
     number = validation.registration_number(registration_body, body.text(data, "registration_number"))
     pin = body.text(data, "pin", max_length=20)
-    if not re.fullmatch(r"\d{6}", pin):
+    if not re.fullmatch(r"[0-9]{6}", pin):
         raise ApiError(422, "invalid_pin", "A PIN is 6 digits.", field="pin")
 
     db = session()
     definition = service()
     moment = now()
-    referrer = find_referrer(db, registration_body, number, for_update=True)
     who = {"registration_body": registration_body, "registration_number": number}
+    failures = claim_attempt(db, registration_body, number, moment, definition)
+    referrer = find_referrer(db, registration_body, number)
     referrer_id = referrer.id if referrer else None
-
-    if _is_locked(referrer, moment):
+    if failures is None:
         audit(db, "service", "referrer.verify_refused_locked", referrer_id=referrer_id, **who)
         db.commit()
         raise _locked_error(definition.lockout_minutes)
 
     if check_pin(referrer.pin_hash if referrer else None, pin) and referrer.active:
-        referrer.failed_attempts, referrer.locked_until = 0, None
+        clear_failures(db, registration_body, number)
+        proof = verifications.record(db, "referrer", conversation, moment, referrer_id=referrer.id)
         audit(db, "service", "referrer.verified", referrer_id=referrer_id, **who)
         db.commit()
-        return jsonify({"referrer": referrer_summary(referrer)})
+        return jsonify({"referrer": referrer_summary(referrer), "verification": proof})
 
-    locked = False
-    if referrer is not None and referrer.active:
-        referrer.failed_attempts += 1
-        if referrer.failed_attempts >= definition.lockout_attempts:
-            referrer.failed_attempts = 0
-            referrer.locked_until = moment + timedelta(minutes=definition.lockout_minutes)
-            locked = True
+    locked = failures >= definition.lockout_attempts
     audit(db, "service", "referrer.verify_failed", referrer_id=referrer_id, locked=locked, **who)
     log.info("verification failed for %s %s%s", registration_body, number, " (now locked)" if locked else "")
     db.commit()

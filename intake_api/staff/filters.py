@@ -18,6 +18,7 @@ def localtime(moment: datetime | None, tz) -> str:
 ACTIONS = {
     "referral.created": "Received",
     "referral.viewed": "Viewed",
+    "referral.listed": "Listed (staff API)",
     "referral.status_changed": "Status changed",
     "referral.exported": "Exported",
 }

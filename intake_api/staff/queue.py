@@ -6,10 +6,10 @@ import io
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-from flask import Response, g, render_template, request
+from flask import Response, g, render_template
 from sqlalchemy import func, select
 
-from ..api.referrals import filtered_referrals_query
+from ..api.referrals import filter_args, filtered_referrals_query
 from ..app import service
 from ..clock import now
 from ..models import STATUSES, DeclinedContact, Referral
@@ -21,13 +21,6 @@ from .flags import badges
 from .sessions import aware, login_required
 
 QUEUE_LENGTH = 200
-FILTERS = ("status", "service", "borough", "channel", "from", "to")
-
-
-def _filters() -> dict:
-    return {name: request.args.get(name, "") for name in FILTERS if request.args.get(name)}
-
-
 def _declined_by_reason_and_day(filters: dict) -> tuple[list[str], list[tuple[date, list[int]]]]:
     """Declined contacts counted by reason and local day: the filter's date range, else the last 7 days."""
     definition = service()
@@ -48,12 +41,14 @@ def _declined_by_reason_and_day(filters: dict) -> tuple[list[str], list[tuple[da
 @login_required
 def queue():
     query = filtered_referrals_query()  # a bad filter is a 400 page naming it
-    filters = _filters()
+    filters = filter_args()
     db = session()
     total = db.scalar(select(func.count()).select_from(query.subquery()))
     referrals = list(db.scalars(query.order_by(Referral.received_at.desc(), Referral.id.desc()).limit(QUEUE_LENGTH)))
     reasons, declined = _declined_by_reason_and_day(filters)
-    audit(db, g.actor, "queue.viewed", filters=filters, shown=len(referrals))
+    # One entry, naming the referrals whose patients were on screen: the queue is looked at all day, and an
+    # entry in every listed referral's own history would bury the views and changes that matter there.
+    audit(db, g.actor, "queue.viewed", filters=filters, shown=len(referrals), referral_ids=[r.id for r in referrals])
     db.commit()
     definition = service()
     return render_template("staff/queue.html", referrals=referrals, total=total, filters=filters, badges=badges,
@@ -92,7 +87,7 @@ def export_csv():
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     writer.writerows(_csv_row(r) for r in referrals)
-    audit(db, g.actor, "referrals.exported", format="csv", filters=_filters(), count=len(referrals))
+    audit(db, g.actor, "referrals.exported", format="csv", filters=filter_args(), count=len(referrals))
     for r in referrals:  # so each referral's own history shows it left the case store
         audit(db, g.actor, "referral.exported", referral_id=r.id, format="csv")
     db.commit()

@@ -27,6 +27,7 @@ READ_BACK = {"registration_number", "client_nhs_number", "client_date_of_birth",
              "patient_date_of_birth", "patient_phone", "caller_phone"}
 PIN_SLOT = "pin"
 MAX_READ_BACK = 80  # characters; anything longer is not a number, and goes to the bot as it is
+MAX_ANSWER = 1000   # characters of one spoken answer passed to the assistant
 ENDED = {"completed", "busy", "failed", "no-answer", "canceled"}
 _YES = re.compile(r"^(yes|yeah|yep|correct|right|that's right|that is right)\b")
 _NO = re.compile(r"^(no|nope|wrong|that's wrong|try again)\b")
@@ -156,7 +157,7 @@ def turn():
                                  twiml.url("turn", ask=PIN_SLOT), twiml.url("silence", ask=PIN_SLOT),
                                  keypad_only=True, digits=6))
         return turn_to_bot(answer)
-    answer = callers_answer(request.form.get("Digits"), request.form.get("SpeechResult"))
+    answer = callers_answer(request.form.get("Digits"), request.form.get("SpeechResult"))[:MAX_ANSWER]
     if not answer:
         return xml(twiml.VoiceResponse().redirect(twiml.url("silence", ask=asked), method="POST"))
     if asked in READ_BACK and has_digits(answer) and len(answer) <= MAX_READ_BACK:

@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from intake_api import create_app
+from intake_api.limits import limiter
 from intake_api.migrate import upgrade
 from intake_api.models import Base
 
@@ -41,6 +42,7 @@ def app(_app, monkeypatch):
     """The app with an empty case store (schema kept) and the clock in opening hours."""
     monkeypatch.setenv("CIS_NOW", "2026-11-24T10:00:00+00:00")
     engine = _app.extensions["cis"]["engine"]
+    limiter.reset()  # rate limits count per test
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
@@ -65,7 +67,7 @@ def cli(app):
     def run(*args):
         result = runner.invoke(args=list(args))
         assert result.exit_code == 0, result.output
-        return result.output
+        return result.stdout  # what a script reads (notes such as a token's expiry go to stderr)
 
     return run
 

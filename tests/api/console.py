@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from intake_api.models import AuditEntry
 
-from .payloads import referral_body
+from .payloads import referral_body, with_proof
 
 DEMO_EMAIL, DEMO_PASSWORD = "staff@cis.example", "demo-staff-password"
 
@@ -26,7 +26,7 @@ def log_in(client, email=DEMO_EMAIL, password=DEMO_PASSWORD, token: str | None =
 
 
 def store_referral(client, bot, **changes) -> dict:
-    body = referral_body(**changes)
+    body = with_proof(client, bot, referral_body(**changes))
     response = client.post("/api/referrals", json=body, headers={**bot, "Idempotency-Key": body["conversation_id"]})
     assert response.status_code == 201, response.get_json()
     return response.get_json()

@@ -30,3 +30,31 @@ def referral_body(**changes) -> dict:
         else:
             body[key] = value
     return body
+
+
+def with_proof(client, bot, body: dict) -> dict:
+    """The body naming the check its conversation passed, as the action server sends it: the professional's
+    PIN checked (the demo PIN), or the returning client found by NHS number and date of birth."""
+    proven = try_proof(client, bot, body)
+    assert "verification" in proven["referrer"], "the check did not pass"
+    return proven
+
+
+def try_proof(client, bot, body: dict) -> dict:
+    """As with_proof, but a check that fails (an unknown referrer, someone never supported) leaves the body
+    without proof, for the API to refuse."""
+    referrer, patient = body["referrer"], body.get("patient") or {}
+    if not isinstance(referrer, dict) or referrer.get("verification"):
+        return body
+    if referrer["kind"] == "professional":
+        checked = client.post("/api/referrers/verify", headers=bot, json={
+            "conversation_id": body["conversation_id"], "registration_body": referrer["registration_body"],
+            "registration_number": referrer["registration_number"], "pin": "482913"})
+    elif not (patient.get("nhs_number") and patient.get("date_of_birth")):
+        return body
+    else:
+        checked = client.post("/api/clients/lookup", headers=bot, json={
+            "conversation_id": body["conversation_id"], "nhs_number": patient["nhs_number"],
+            "date_of_birth": patient["date_of_birth"]})
+    proof = (checked.get_json() or {}).get("verification") if checked.status_code == 200 else None
+    return {**body, "referrer": {**referrer, "verification": proof["token"]}} if proof else body

@@ -3,15 +3,17 @@ import pytest
 
 
 def lookup(client, bot, nhs_number="9434765919", date_of_birth="1941-03-07"):
-    return client.post("/api/clients/lookup", json={"nhs_number": nhs_number, "date_of_birth": date_of_birth},
-                       headers=bot)
+    return client.post("/api/clients/lookup", headers=bot, json={
+        "nhs_number": nhs_number, "date_of_birth": date_of_birth, "conversation_id": "conv-relative"})
 
 
 def test_a_past_cis_client_is_returning(client, bot, demo):
     response = lookup(client, bot, nhs_number="943 476 5919")
     assert response.status_code == 200
-    assert response.get_json() == {"returning_client": True,
-                                   "last_episode": {"service": "rehab_reablement", "ended": "2025-09-30"}}
+    found = response.get_json()
+    assert found["returning_client"] is True
+    assert found["last_episode"] == {"service": "rehab_reablement", "ended": "2025-09-30"}
+    assert len(found["verification"]["token"]) >= 40 and found["verification"]["expires_at"] == "2026-11-24T12:00:00Z"
 
 
 def test_a_wrong_date_of_birth_or_unknown_person_is_not(client, bot, demo):
@@ -39,7 +41,7 @@ def test_bad_identifiers_are_a_422_with_a_reason(client, bot, nhs_number, date_o
 
 
 def test_wrong_types_are_a_400(client, bot):
-    response = client.post("/api/clients/lookup", json={"nhs_number": 9434765919, "date_of_birth": "1941-03-07"},
-                           headers=bot)
+    response = client.post("/api/clients/lookup", headers=bot, json={
+        "nhs_number": 9434765919, "date_of_birth": "1941-03-07", "conversation_id": "conv-relative"})
     assert response.status_code == 400
     assert response.get_json()["error"] == "wrong_type"

@@ -2,6 +2,7 @@
 from fhir.resources.R4B.bundle import Bundle
 
 from .console import audit_actions, log_in, store_referral
+from .payloads import with_proof
 
 
 def resources(bundle: Bundle) -> dict:
@@ -57,7 +58,8 @@ def test_an_incomplete_intake_exports_as_a_draft(client, bot, demo, staff):
             "referrer": {"kind": "professional", "registration_body": "GMC", "registration_number": "7123456",
                          "phone": "020 7946 0999"},
             "patient": {"given_name": "Edith", "family_name": "Clarke", "postcode": "SW1X 0BH"}}
-    created = client.post("/api/referrals", json=body, headers={**bot, "Idempotency-Key": "CA-fhir-draft"})
+    created = client.post("/api/referrals", json=with_proof(client, bot, body),
+                          headers={**bot, "Idempotency-Key": "CA-fhir-draft"})
     found = resources(fetch(client, {"Authorization": staff["Authorization"]}, created.get_json()["id"]))
     assert found["ServiceRequest"].status == "draft" and found["ServiceRequest"].priority is None
 

@@ -8,10 +8,13 @@ from werkzeug.serving import make_server
 
 from intake_api.models import AuditEntry, Referral
 
-from .payloads import referral_body
+from .payloads import referral_body, try_proof
 
 
-def post(client, bot, body, key=None):
+def post(client, bot, body, key=None, prove=True):
+    """Store a referral as the action server does, after its conversation passed its check (``prove``)."""
+    if prove:
+        body = try_proof(client, bot, body)
     return client.post("/api/referrals", json=body, headers={**bot, "Idempotency-Key": key or body["conversation_id"]})
 
 
@@ -85,7 +88,7 @@ def test_a_returning_client_may_refer_to_reablement(client, bot, demo):
 
 
 def test_a_retry_with_the_same_key_returns_the_same_referral(app, client, bot, demo):
-    body = referral_body()
+    body = try_proof(client, bot, referral_body())
     first, second = post(client, bot, body), post(client, bot, body)
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.get_json()["id"] == second.get_json()["id"]
@@ -94,9 +97,9 @@ def test_a_retry_with_the_same_key_returns_the_same_referral(app, client, bot, d
 
 
 def test_the_same_key_for_a_different_referral_is_a_conflict(app, client, bot, demo):
-    body = referral_body()
-    post(client, bot, body)
-    response = post(client, bot, referral_body(reason="Something else"), key=body["conversation_id"])
+    body = try_proof(client, bot, referral_body())
+    post(client, bot, body, prove=False)
+    response = post(client, bot, {**body, "reason": "Something else"}, key=body["conversation_id"], prove=False)
     assert response.status_code == 409
     assert response.get_json()["error"] == "idempotency_conflict"
     assert count(app) == 1
@@ -106,7 +109,7 @@ def test_concurrent_posts_with_one_key_store_one_referral(app, bot, demo):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    body = referral_body()
+    body = try_proof(app.test_client(), bot, referral_body())
     url = f"http://127.0.0.1:{server.server_port}/api/referrals"
     results, barrier = [], threading.Barrier(12)
 
@@ -151,7 +154,7 @@ def test_missing_idempotency_key_is_refused(client, bot, demo):
     ({"expected_discharge_date": None}, 400, "missing_field"),
     ({"expected_discharge_date": "2026-11-01"}, 422, "invalid_expected_discharge_date"),
     ({"referrer.registration_number": "71234"}, 422, "invalid_registration_number"),
-    ({"referrer.registration_number": "7000000"}, 422, "unknown_referrer"),
+    ({"referrer.registration_number": "7000000"}, 422, "not_verified"),
     ({"referrer": "Dr Patel"}, 400, "wrong_type"),
 ])
 def test_bad_referrals_get_a_clear_4xx_and_store_nothing(app, client, bot, demo, changes, status, code):
@@ -169,10 +172,10 @@ def test_bad_referrals_get_a_clear_4xx_and_store_nothing(app, client, bot, demo,
     # Nor can a member of the public, even for a returning client.
     ({"referrer": {"kind": "returning_client", "name": "June", "relationship": "family", "phone": "07912 345678"}},
      "not_eligible"),
-    # A member of the public for someone CIS has never supported.
+    # A member of the public for someone CIS has never supported: the look-up gave no proof.
     ({"service": "rehab_reablement", "patient.nhs_number": "4505577104",
       "referrer": {"kind": "returning_client", "name": "June", "relationship": "family", "phone": "07912 345678"}},
-     "not_returning_client"),
+     "not_verified"),
 ])
 def test_the_service_rules_are_enforced_by_the_case_store(app, client, bot, demo, changes, code):
     response = post(client, bot, referral_body(**changes))

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from intake_api.models import AuditEntry
 
-GP = {"registration_body": "GMC", "registration_number": "7123456", "pin": "482913"}
+GP = {"registration_body": "GMC", "registration_number": "7123456", "pin": "482913", "conversation_id": "conv-gp"}
 
 
 def verify(client, bot, **changes):

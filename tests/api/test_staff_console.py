@@ -3,6 +3,7 @@ import csv
 import io
 
 from .console import DEMO_EMAIL, audit_actions, csrf, log_in, store_referral
+from .payloads import with_proof
 
 ME = f"staff:{DEMO_EMAIL}"
 
@@ -48,7 +49,8 @@ def test_the_queue_marks_incomplete_out_of_hours_urgent_crisis_and_safeguarding(
             "referrer": {"kind": "professional", "registration_body": "GMC", "registration_number": "7123456",
                          "phone": "020 7946 0999"},
             "patient": {"given_name": "Edith", "family_name": "Clarke", "postcode": "SW1X 0BH"}}
-    assert client.post("/api/referrals", json=body, headers={**bot, "Idempotency-Key": "CA1"}).status_code == 201
+    assert client.post("/api/referrals", json=with_proof(client, bot, body),
+                       headers={**bot, "Idempotency-Key": "CA1"}).status_code == 201
     assert '">Incomplete</span>' in client.get("/staff/?status=incomplete").get_data(as_text=True)
 
 

@@ -306,7 +306,7 @@ def test_send_it_at_the_read_back_is_an_answer_not_a_stop(said):
     dispatcher = CollectingDispatcher()
     at_read_back = tracker(said, intent="stop", active_loop="confirm_form", slots={"requested_slot": "confirmed"})
     events = run(ActionStop().run(dispatcher, at_read_back, {}))
-    assert events == [SlotSet("confirmed", said), {"event": "followup", "timestamp": None, "name": "confirm_form"}]
+    assert events == [SlotSet("confirmed", True), {"event": "followup", "timestamp": None, "name": "confirm_form"}]
     assert texts(dispatcher) == []
 
 

@@ -1,13 +1,11 @@
 """Browser tests: Debian's Chromium (/usr/bin/chromium) driven by Playwright, against the running service
-(the intake API, the action server and Rasa as real processes, tests/e2e/stack.py)."""
+(the intake API, the action server and Rasa as real processes: the ``stack`` fixture of tests/conftest.py)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-
-from ..e2e.conftest import stack  # noqa: F401 (the running processes, shared with the e2e tests)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import requests
@@ -18,6 +19,7 @@ BOT_BIN = ROOT / ".venv" / "bot" / "bin"
 API_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "cis.tar.gz"
 SERVICE_TOKEN = "e2e-service-token"
+ACTION_SERVER_TOKEN = "e2e-action-server-token"
 TWILIO_AUTH_TOKEN = "e2e-twilio-auth-token"
 SPR_STAFF_NUMBER = "+442079460999"
 
@@ -60,21 +62,35 @@ class Stack:
         self.scale_env = scale_env
         self.env = {**os.environ, "DATABASE_URL": self.database_url, "INTAKE_SERVICE_TOKEN": SERVICE_TOKEN,
                     "INTAKE_API_URL": self.api, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
-                    "CIS_NOW": now,
+                    "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN, "CIS_NOW": now,
+                    # Confirmed referrals the API can't take in time wait here (actions/outbox.py).
+                    "OUTBOX_PATH": str(tmp / "outbox.sqlite3"), "OUTBOX_RETRY_SECONDS": "1",
                     # The voice gateway: Twilio reaches it at the API's own address, and it relays to Rasa.
                     "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN, "PUBLIC_BASE_URL": self.api,
                     "RASA_PUBLIC_URL": self.rasa, "SPR_STAFF_NUMBER": SPR_STAFF_NUMBER,
                     **(scale_env or {}),
                     "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
         self.processes: list[subprocess.Popen] = []
+        self.by_name: dict[str, subprocess.Popen] = {}
         self.pids: dict[str, int] = {}  # by name (api, actions, rasa0, ...), for make bench's CPU figures
 
     def start(self, name: str, argv: list[str], health: str) -> None:
         log = self.tmp / f"{name}.log"
-        process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log.open("a"), stderr=subprocess.STDOUT)
         self.processes.append(process)
         self.pids[name] = process.pid
+        self.by_name[name] = process
         wait_until_up(health, process, log)
+
+    def restart_rasa(self) -> None:
+        """Every Rasa server stopped and started again (conversations must survive in the tracker store)."""
+        for number, port in enumerate(self.rasa_ports):
+            process = self.by_name.pop(f"rasa{number}")
+            process.terminate()
+            process.wait(timeout=30)
+            self.processes.remove(process)
+        for number, (port, url) in enumerate(zip(self.rasa_ports, self.rasa_urls)):
+            self.start(f"rasa{number}", self.rasa_command(port, self.endpoints), f"{url}/")
 
     def flask(self, *args: str) -> str:
         """The administration CLI against this stack's case store."""
@@ -88,20 +104,23 @@ class Stack:
                        capture_output=True)
         self.staff_token = subprocess.run([*flask, "staff", "token", "--email", "staff@cis.example"], cwd=ROOT,
                                           env=self.env, check=True, capture_output=True, text=True).stdout.strip()
-        endpoints = self.tmp / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{self.env["ACTION_ENDPOINT_URL"]}"\n')
-        if self.scale_env:
-            endpoints = ROOT / "endpoints.scale.yml"
+        endpoints = ROOT / "endpoints.scale.yml"
+        if not self.scale_env:  # the project's own endpoints.yml, with this stack's action server port
+            endpoints = self.tmp / "endpoints.yml"
+            endpoints.write_text((ROOT / "endpoints.yml").read_text().replace(
+                "http://127.0.0.1:5055/webhook", self.env["ACTION_ENDPOINT_URL"]))
         self.start("api", [str(API_BIN / "waitress-serve"), "--host", "127.0.0.1", f"--port={self.api_port}",
                            "--call", "intake_api:create_app"], f"{self.api}/healthz")
-        self.start("actions", [str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                               "--port", str(self.actions_port)], f"http://127.0.0.1:{self.actions_port}/health")
+        self.start("actions", [str(BOT_BIN / "python"), "-m", "actions.server", "--port", str(self.actions_port)],
+                   f"http://127.0.0.1:{self.actions_port}/health")
+        self.endpoints = endpoints
         for number, (port, url) in enumerate(zip(self.rasa_ports, self.rasa_urls)):
-            # --cors: the web chat page (served by the API) talks to the REST channel from the browser.
-            self.start(f"rasa{number}", [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port),
-                                         "--cors", "*",
-                                         "--credentials", str(ROOT / "credentials.yml"), "--endpoints",
-                                         str(endpoints)], f"{url}/")
+            self.start(f"rasa{number}", self.rasa_command(port, endpoints), f"{url}/")
+
+    def rasa_command(self, port: int, endpoints: Path) -> list[str]:
+        # --cors: the web chat page, served by the API, talks to the REST channel from the browser.
+        return [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(port),
+                "--cors", self.api, "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
 
     def down(self) -> None:
         for process in self.processes:
@@ -114,6 +133,12 @@ class Stack:
 
     def log(self, name: str) -> str:
         return (self.tmp / f"{name}.log").read_text()
+
+    @staticmethod
+    def new_chat() -> tuple[str, str]:
+        """A web chat's random sender id, and the conversation id the service keeps it under."""
+        sender = uuid.uuid4().hex
+        return sender, f"chat-{sender}"
 
     def say(self, sender: str, message: str) -> list[str]:
         """One turn, through the next Rasa process in turn (the only one in the default set-up)."""
@@ -134,6 +159,19 @@ class Stack:
         reply = requests.get(self.api + path, headers={"Authorization": f"Bearer {self.staff_token}"}, timeout=10)
         reply.raise_for_status()
         return reply.json()
+
+    def tracker_events(self, conversation_id: str) -> list[str]:
+        """The scaled-out stack's tracker store rows for a conversation, as stored (JSON text)."""
+        from tests.postgres import POSTGRES_URL
+
+        schema = self.env["POSTGRESQL_SCHEMA"]
+        engine = create_engine(POSTGRES_URL)
+        try:
+            with engine.connect() as conn:
+                return [row[0] for row in conn.execute(
+                    text(f"SELECT data FROM {schema}.events WHERE sender_id = :s ORDER BY id"), {"s": conversation_id})]
+        finally:
+            engine.dispose()
 
     def rows(self, sql: str) -> list:
         engine = create_engine(self.database_url)

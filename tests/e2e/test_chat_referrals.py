@@ -1,18 +1,16 @@
 """Whole referrals through the REST channel, as a person would type them, then what the case store holds."""
-import uuid
-
-
 
 NOT_UNDERSTOOD = "Sorry, I didn't understand that."
 
 
 def conversation(stack, turns: list[str]) -> tuple[str, list[list[str]]]:
-    """Each turn's replies; every turn of these scripts is one the assistant must understand."""
-    sender = "chat-" + uuid.uuid4().hex[:10]
+    """The conversation's id in the case store, and each turn's replies; every turn of these scripts is one
+    the assistant must understand."""
+    sender, conversation_id = stack.new_chat()
     replies = [stack.say(sender, message) for message in turns]
     misunderstood = [(turn, reply) for turn, reply in zip(turns, replies) if NOT_UNDERSTOOD in " ".join(reply)]
     assert not misunderstood, misunderstood
-    return sender, replies
+    return conversation_id, replies
 
 
 def referral_for(stack, sender: str) -> dict:

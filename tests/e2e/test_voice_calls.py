@@ -15,17 +15,17 @@ def heard(lines: list[str]) -> str:
 
 def referrals_of(stack, call) -> list:
     return stack.rows("SELECT status, channel, referrer_phone, patient_given_name, patient_nhs_number, "
-                      f"patient_date_of_birth FROM referrals WHERE conversation_id = '{call.call_sid}'")
+                      f"patient_date_of_birth FROM referrals WHERE conversation_id = 'call-{call.call_sid}'")
 
 
 def declined(stack, call) -> list:
     return stack.rows(f"SELECT reason, channel, borough_code FROM declined_contacts "
-                      f"WHERE conversation_id = '{call.call_sid}'")
+                      f"WHERE conversation_id = 'call-{call.call_sid}'")
 
 
 def referral(stack, call) -> dict:
     listed = [r for r in stack.staff_get("/api/referrals?channel=voice")["referrals"]
-              if r["conversation_id"] == call.call_sid]
+              if r["conversation_id"] == f"call-{call.call_sid}"]
     assert len(listed) == 1, f"expected one referral for the call, found {len(listed)}"
     return stack.staff_get(f"/api/referrals/{listed[0]['id']}")
 
