@@ -93,11 +93,11 @@ async def store_referral(payload: dict, idempotency_key: str, seconds: float = A
                        timeout=aiohttp.ClientTimeout(total=seconds))
 
 
-async def submit_referral(payload: dict, idempotency_key: str, within: float = SUBMIT_SECONDS) -> Reply:
-    """Store a confirmed referral, retrying with the same key, for at most ``within`` seconds in all;
+async def submit_referral(payload: dict, idempotency_key: str) -> Reply:
+    """Store a confirmed referral, retrying with the same key, for at most SUBMIT_SECONDS in all;
     IntakeUnavailable if the API has not answered by then."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
+    deadline = loop.time() + SUBMIT_SECONDS
     for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
         left = deadline - loop.time()
         try:

@@ -184,10 +184,11 @@ def test_the_service_rules_are_enforced_by_the_case_store(app, client, bot, demo
     assert count(app) == 0
 
 
-def test_staff_list_newest_first_with_filters(client, bot, demo, staff, monkeypatch):
+def test_staff_list_newest_first_with_filters(client, bot, demo, staff, cli, monkeypatch):
     post(client, bot, referral_body())
     monkeypatch.setenv("CIS_NOW", "2026-11-25T09:00:00+00:00")
     post(client, bot, referral_body(service="rehab_reablement", channel="voice", **{"patient.postcode": "SW1X 0BH"}))
+    staff = {"Authorization": "Bearer " + cli("staff", "token", "--email", staff["email"]).strip()}  # today's
     everything = client.get("/api/referrals", headers=staff).get_json()
     assert everything["count"] == 2
     assert [r["service"] for r in everything["referrals"]] == ["rehab_reablement", "rapid_response"]

@@ -92,7 +92,8 @@ def test_staff_log_in_filter_open_triage_download_and_log_out(stack, page):
 
     history = [f"{actor} {action}" for actor, action in stack.rows(
         f"SELECT actor, action FROM audit_log WHERE referral_id = {int(stored['id'])} ORDER BY id")]
-    assert history == ["service referral.created", f"{ACTOR} referral.viewed",  # the API read above
+    assert history == ["service referral.created", f"{ACTOR} referral.listed",  # the API reads above
+                       f"{ACTOR} referral.viewed",
                        f"{ACTOR} referral.viewed", f"{ACTOR} referral.status_changed", f"{ACTOR} referral.viewed",
                        f"{ACTOR} referral.exported"]
     status = stack.rows(f"SELECT status FROM referrals WHERE id = {int(stored['id'])}")
