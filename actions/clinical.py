@@ -68,7 +68,8 @@ class ValidateClinicalForm(ReferralFormValidation):
                            "Please tell me at least one thing the patient is finding difficult.")
 
     def validate_goals(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self.listed("goals", value, dispatcher, tracker, "What would the patient most like to be able to do again?")
+        return self.listed("goals", value, dispatcher, tracker,
+                           "What would the patient most like to be able to do again?")
 
     def validate_risks(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return self.listed("risks", value, dispatcher, tracker)

@@ -46,7 +46,7 @@ def plain(text) -> str:
 
 
 # A question starts with a question word, or with a verb asking about someone ("is it", "can you", "does she").
-_ASKING = re.compile(r"^\s*(which|what|how|why|when|who|whose|where|"
+_ASKING = re.compile(r"^\s*((which|what|how|why|when|who|whose|where)\b|"
                      r"(can|could|is|are|does|do|did|will|would|should|shall|may|has|have)\s+(i|you|we|they|he|she|"
                      r"it|there|that|this|the|my|your|her|his|their|one|someone|anyone|somebody|anybody)\b)", re.I)
 _FILLER = {"please", "the", "one", "um", "umm", "erm", "er", "uh", "so", "then", "thanks"}
@@ -236,7 +236,8 @@ def items(text: str | list) -> list[str]:
 
 
 def _trimmed(text: str) -> str:
-    return re.sub(r"^[\s.]+|[\s.]+$", "", text)
+    """An item without the bullet or number of a pasted list ("- walking", "2) washing") or a full stop."""
+    return re.sub(r"^\s*(?:[-*•–]|\(?[0-9]{1,2}[.)])\s+|^[\s.]+|[\s.]+$", "", text)
 
 
 def _has_letters(text: str) -> bool:
@@ -297,6 +298,7 @@ def code_candidates(text: str) -> list[str]:
     """Registration numbers a caller may have given: "GMC 7123456", "my PIN is 12A 3456E", "OT 12345"."""
     words = re.sub(r"\b(my|the|is|it'?s|number|no|registration|reg|pin|gmc|nmc|hcpc|gphc|swe|sw e|code)\b",
                    " ", (text or "").lower())
-    tokens = re.findall(r"[a-z]*[0-9][a-z0-9]*", words)
+    # (words with a digit in them: a pattern like [a-z]*[0-9] would take seconds over a long run of letters)
+    tokens = [word for word in re.findall(r"[a-z0-9]+", words) if re.search(r"[0-9]", word)]
     joined = re.sub(r"[^a-z0-9]", "", words)
     return [t.upper() for t in dict.fromkeys([joined, *tokens, "".join(tokens)]) if t]

@@ -34,7 +34,7 @@ async def at_pin_question(tracker_store, conversation_id: str) -> Optional[Any]:
 
 async def instead_of_pin(tracker_store, conversation_id: str, text: str) -> Optional[tuple[str, dict]]:
     """What Rasa gets instead of a message that answers the PIN question, or None for any other message."""
-    if not re.search(r"[0-9]", text):
+    if not re.search(r"\d", text):  # any script's digits: a PIN typed in them must not reach Rasa either
         return None  # no PIN in it: an ordinary message ("speak to a person", "stop")
     tracker = await at_pin_question(tracker_store, conversation_id)
     if tracker is None:

@@ -1,6 +1,7 @@
 """Reading a JSON request body field by field, with a 400 that names what is wrong."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import request
@@ -9,6 +10,7 @@ from .errors import ApiError
 from .validation import Invalid, within_list_limits
 
 _MISSING = object()
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def json_object() -> dict:
@@ -35,6 +37,8 @@ def text(body: dict, key: str, where: str = "", required: bool = True, max_lengt
         return None
     if not isinstance(value, str):
         raise ApiError(400, "wrong_type", f"{where}{key} must be a string.", field=where + key)
+    if _CONTROL.search(value):  # PostgreSQL refuses NUL; no answer needs the others
+        raise ApiError(400, "invalid_characters", f"{where}{key} contains control characters.", field=where + key)
     value = value.strip()
     if required and not value:
         raise ApiError(400, "missing_field", f"{where}{key} must not be empty.", field=where + key)
@@ -66,6 +70,8 @@ def text_list(body: dict, key: str, where: str = "", required: bool = True) -> l
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ApiError(400, "wrong_type", f"{where}{key} must be a list of strings.", field=where + key)
+    if any(_CONTROL.search(v) for v in value):
+        raise ApiError(400, "invalid_characters", f"{where}{key} contains control characters.", field=where + key)
     items = [v.strip() for v in value if v.strip()]
     if required and not items:
         raise ApiError(400, "missing_field", f"{where}{key} must list at least one item.", field=where + key)

@@ -163,7 +163,8 @@ def date_of_birth(value, today: date) -> date:
         except ValueError:
             born = None
         if born is None:
-            raise Invalid("date_of_birth", "That isn't a date I can use. Please give the date of birth, like 7 March 1941.")
+            raise Invalid("date_of_birth", "That isn't a date I can use. Please give the date of birth, "
+                                           "like 7 March 1941.")
     if born > today:
         raise Invalid("date_of_birth", "That date of birth is in the future. Please check it.")
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import json
+import re
 import secrets
 from datetime import date, datetime, time, timedelta
 
@@ -107,7 +108,7 @@ def _choice_arg(name: str, allowed) -> str | None:
 
 def _int_arg(name: str, default: int, highest: int) -> int:
     raw = request.args.get(name, str(default))
-    if not raw.isdigit() or int(raw) > highest:
+    if not re.fullmatch(r"[0-9]{1,12}", raw) or int(raw) > highest:
         raise ApiError(400, "invalid_number", f"{name} must be a whole number up to {highest}.", field=name)
     return int(raw)
 

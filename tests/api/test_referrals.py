@@ -156,6 +156,10 @@ def test_missing_idempotency_key_is_refused(client, bot, demo):
     ({"referrer.registration_number": "71234"}, 422, "invalid_registration_number"),
     ({"referrer.registration_number": "7000000"}, 422, "not_verified"),
     ({"referrer": "Dr Patel"}, 400, "wrong_type"),
+    ({"reason": "fall\x00at home"}, 400, "invalid_characters"),   # PostgreSQL would refuse it later
+    ({"goals": ["walk\x07"]}, 400, "invalid_characters"),
+    ({"reason": "x" * 4001}, 400, "too_long"),
+    ({"goals": ["x"] * 21}, 400, "too_many_items"),
 ])
 def test_bad_referrals_get_a_clear_4xx_and_store_nothing(app, client, bot, demo, changes, status, code):
     response = post(client, bot, referral_body(**changes))
@@ -202,7 +206,8 @@ def test_staff_list_newest_first_with_filters(client, bot, demo, staff, cli, mon
         assert [r["service"] for r in listed] == services, query
 
 
-@pytest.mark.parametrize("query", ["status=lost", "from=yesterday", "limit=-1", "borough=Camden"])
+@pytest.mark.parametrize("query", ["status=lost", "from=yesterday", "limit=-1", "borough=Camden", "limit=²",
+                                   "offset=٣"])
 def test_bad_filters_are_a_400(client, staff, query):
     response = client.get(f"/api/referrals?{query}", headers=staff)
     assert response.status_code == 400

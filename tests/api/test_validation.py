@@ -97,3 +97,18 @@ def test_validation_module_needs_neither_flask_nor_sqlalchemy():
     code = ("import sys, intake_api.validation, intake_api.service_definition, intake_api.clock;"
             "bad=[m for m in ('flask','sqlalchemy') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+# Python reads other scripts' digits as numbers ("٩".isdigit(), int("٩٤")); the NHS, Ofcom and the
+# registration bodies do not.
+@pytest.mark.parametrize("check,raw", [
+    (validation.nhs_number, "٩٤٣٤٧٦٥٩١٩"),          # 9434765919, which passes Modulus 11, in Arabic-Indic digits
+    (validation.nhs_number, "９４３４７６５９１９"),   # full-width
+    (validation.uk_phone, "٠٧٧١٢ ٣٤٥٦٧٨"),
+    (lambda raw: validation.registration_number("GMC", raw), "٧١٢٣٤٥٦"),
+    (lambda raw: validation.registration_number("NMC", raw), "١٢A٣٤٥٦E"),
+    (lambda raw: validation.date_of_birth(raw, TODAY), "١٩٤١-٠٣-٠٧"),
+])
+def test_digits_of_other_scripts_are_refused(check, raw):
+    with pytest.raises(Invalid):
+        check(raw)

@@ -118,3 +118,20 @@ def test_checks_are_limited_per_conversation(client, bot, demo, path, body):
     allowed = 6 if "pin" in body else 5
     assert 429 not in statuses[:allowed] and statuses[allowed:] == [429] * (8 - allowed)
     assert client.post(path, headers=bot, json={**body, "conversation_id": "conv-other"}).status_code != 429
+
+
+def test_verified_with_pin_on_the_staff_page_comes_only_from_the_record(app, client, bot, demo):
+    from sqlalchemy import update
+
+    from intake_api.models import Referral
+
+    from .console import log_in, store_referral
+
+    referral = store_referral(client, bot)
+    log_in(client)
+    assert "Verified with PIN" in client.get(f"/staff/referrals/{referral['id']}").get_data(as_text=True)
+    db = app.extensions["cis"]["sessions"]()
+    db.execute(update(Referral).where(Referral.id == referral["id"]).values(verification_id=None))
+    db.commit()
+    page = client.get(f"/staff/referrals/{referral['id']}").get_data(as_text=True)
+    assert "Verified with PIN" not in page and "no PIN check on record" in page

@@ -1,14 +1,12 @@
-"""The actions against recorded trackers: re-asks, 999 advice first, and storing a referral exactly once."""
+"""The actions against recorded trackers: re-asks, 999 advice first, callers' own words (storing a referral:
+test_submission.py)."""
 import asyncio
 
 import pytest
-from aiohttp import web
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import intake_client
 from actions.patient import ValidatePatientForm
-from actions.submission import ActionSubmitReferral
 
 from .trackers import tracker
 
@@ -69,67 +67,6 @@ def test_a_good_answer_is_kept_and_the_next_question_asked_in_the_same_step():
     assert SlotSet("patient_name", "Edith Clarke") in events
     assert events[-1] == SlotSet("requested_slot", "patient_nhs_number")
     assert texts(dispatcher) == ["What is the patient's NHS number? If you don't have it, say you don't know."]
-
-
-COMPLETE_SLOTS = {
-    "caller_type": "professional", "registration_number": "GMC 7123456", "service": "rapid_response",
-    "patient_name": "Edith Clarke", "patient_date_of_birth": "1941-03-07", "patient_nhs_number": "9434765919",
-    "patient_address": "12 Porchester Square", "patient_postcode": "W2 4RJ", "patient_phone": "+447712345678",
-    "lives_alone": True, "consent": "given", "setting": "home", "reason": "fall", "difficulties": ["mobility"],
-    "goals": ["walk to the shops"], "risks": [], "mental_health_crisis": False, "urgency": "urgent",
-}
-
-
-class FlakyIntakeAPI:
-    """A local intake API that fails the first ``failures`` attempts, then stores once per key."""
-
-    def __init__(self, failures: int):
-        self.failures, self.keys, self.bodies = failures, [], []
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.keys.append(request.headers.get("Idempotency-Key"))
-        if self.failures:
-            self.failures -= 1
-            return web.json_response({"error": "internal_error", "message": "down"}, status=503)
-        self.bodies.append(await request.json())
-        return web.json_response({"reference": "KT4789", "out_of_hours": False, "borough": None,
-                                  "patient": {"phone": "+447712345678"}}, status=201)
-
-
-async def submit_against(api: FlakyIntakeAPI, monkeypatch) -> tuple[list, CollectingDispatcher]:
-    app = web.Application()
-    app.router.add_post("/api/referrals", api.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    monkeypatch.setenv("INTAKE_API_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.setattr(intake_client, "RETRY_DELAYS", (0.01, 0.01, 0.01))
-    dispatcher = CollectingDispatcher()
-    try:
-        events = await ActionSubmitReferral().run(dispatcher, tracker("yes", intent="affirm", slots=COMPLETE_SLOTS,
-                                                                      sender="conv-42"), {})
-    finally:
-        await runner.cleanup()
-    return events, dispatcher
-
-
-def test_a_brief_outage_is_retried_with_the_same_key_and_stored_once(monkeypatch):
-    api = FlakyIntakeAPI(failures=2)
-    events, dispatcher = run(submit_against(api, monkeypatch))
-    assert api.keys == ["conv-42"] * 3
-    assert len(api.bodies) == 1 and api.bodies[0]["patient"]["nhs_number"] == "9434765919"
-    assert "KT4789" in " ".join(texts(dispatcher))
-    assert SlotSet("submission", "stored") in events
-
-
-def test_a_long_outage_tells_the_caller_the_truth_and_keeps_everything(monkeypatch):
-    api = FlakyIntakeAPI(failures=10)
-    events, dispatcher = run(submit_against(api, monkeypatch))
-    assert len(api.keys) == 4 and api.bodies == []
-    assert "has NOT been sent" in texts(dispatcher)[0]
-    assert events == [SlotSet("submission", "failed")]  # no slot reset: nothing is lost
 
 
 CALLER_FORM_DOMAIN = {"forms": {"caller_form": {"required_slots": ["caller_type"]}},

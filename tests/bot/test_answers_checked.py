@@ -2,6 +2,7 @@
 store can hold; a question is never taken for an answer; and a check that fails still gets a reply."""
 import asyncio
 import logging
+import time
 
 import pytest
 from rasa_sdk.events import SlotSet
@@ -16,6 +17,7 @@ from actions.summary import ValidateConfirmForm, apply_correction, summary_lines
 from intake_api import validation
 
 from .trackers import tracker
+from .validations import all_validations, without_intake_api
 
 FOLLOW_UP = {"patient_form": {"event": "followup", "timestamp": None, "name": "patient_form"},
              "clinical_form": {"event": "followup", "timestamp": None, "name": "clinical_form"}}
@@ -229,3 +231,14 @@ def test_a_check_that_still_raises_gets_an_apology_and_the_question_and_logs_no_
                                  "What is the patient's NHS number? If you don't have it, say you don't know."]
     assert SlotSet("patient_nhs_number", None) in events
     assert "ValueError" in caplog.text and "9434765919" not in caplog.text
+
+
+# --- A very long answer is answered at once ---------------------------------------------------------------
+
+@pytest.mark.parametrize("said", ["ab" * 5000, "a" * 10_001, "1 " * 5000, "no " * 3334])
+def test_a_very_long_answer_at_any_question_is_answered_within_a_moment(monkeypatch, said):
+    without_intake_api(monkeypatch)
+    for form, slot in all_validations():
+        started = time.perf_counter()
+        run(form.checked(slot, said, CollectingDispatcher(), tracker(said, slots={"profession": "other_hcp"}), {}))
+        assert time.perf_counter() - started < 0.5, slot  # (a registration number took 2.6 s over "abab...")

@@ -143,3 +143,47 @@ def test_a_correction_at_the_read_back_in_one_sentence(said, slot, value):
     ("12 Porchester Square", ("12 Porchester Square", None))])
 def test_an_address_given_with_its_postcode(said, parts):
     assert address_and_postcode(said) == parts
+
+
+@pytest.mark.parametrize("said,today,past,expected", [
+    ("29/02/24", TODAY, False, date(2024, 2, 29)),           # a year given is kept: the date has passed
+    ("29/02/24", TODAY, True, date(2024, 2, 29)),
+    ("29/02/28", TODAY, True, date(1928, 2, 29)),            # a two-digit year of birth is in the past
+    ("29 February", date(2028, 3, 1), False, date(2028, 2, 29)),  # passed, and no 29 February in 2029
+    ("29 February", date(2028, 1, 10), False, date(2028, 2, 29)),
+    ("29 February", TODAY, False, None),                     # no 29 February this year
+    ("31/04/2026", TODAY, False, None),
+    ("in 99999999999 days", TODAY, False, None),
+])
+def test_leap_days_and_impossible_dates_give_a_date_or_none(said, today, past, expected):
+    assert parse_date(said, today, past=past) == expected
+
+
+@pytest.mark.parametrize("said", ["٠٧/٠٣/١٩٤١", "٠٧٠٣١٩٤١", "٧ March ١٩٤١", "０７/０３/１９４１"])
+def test_other_scripts_digits_are_no_date(said):
+    assert parse_date(said, TODAY) is None and parse_date(said, TODAY, past=False) is None
+
+
+def test_only_0_to_9_are_digits():
+    from actions.parsing import code_candidates, digits_in, postcode_in
+
+    assert digits_in("٩٤٣٤٧٦٥٩١٩") == "" and digits_in("943 ٤٧٦ 5919") == "9435919"
+    assert code_candidates("GMC ٧١٢٣٤٥٦") == [] and postcode_in("W٢ ٤RJ") == "W٢ ٤RJ"
+
+
+@pytest.mark.parametrize("said,question", [
+    ("which one is quicker?", True), ("what does reablement mean", True), ("can you explain", True),
+    ("can you explain?", True), ("is it rapid response", True), ("does she need to be at home", True),
+    ("Will Smith", False), ("is at home", False), ("rapid response", False), ("whenever suits", False)])
+def test_what_is_a_question(said, question):
+    from actions.parsing import is_question
+
+    assert is_question(said) is question
+
+
+def test_a_list_is_items_that_say_something():
+    assert items("😀, -, walking") == ["walking"]
+    assert items(["walk to the shops", " ", "cook."]) == ["walk to the shops", "cook"]
+    assert items("washing\x00 and dressing") == ["washing", "dressing"]
+    assert items("- walking to the shops\n- washing") == ["walking to the shops", "washing"]
+    assert items("1. walking\n2) washing\n3. cooking") == ["walking", "washing", "cooking"]

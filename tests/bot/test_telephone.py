@@ -12,7 +12,7 @@ from actions.questions import question
 from .trackers import tracker
 
 VERIFIED = {"caller_type": "professional", "auth_outcome": "verified", "registration_number": "GMC 7123456",
-            "service": "rapid_response", "patient_name": "Edith Clarke", "patient_date_of_birth": "1941-03-07",
+            "verification": "token-of-the-pin-check", "service": "rapid_response", "patient_name": "Edith Clarke", "patient_date_of_birth": "1941-03-07",
             "expected_discharge_date": "not_applicable"}
 
 
@@ -41,7 +41,7 @@ def test_a_verified_professionals_unfinished_referral_is_kept_as_incomplete_with
     assert key == "CA123/call-ended"
     assert payload["status"] == "incomplete" and payload["channel"] == "voice" and payload["conversation_id"] == "CA123"
     assert payload["referrer"] == {"kind": "professional", "registration_body": "GMC", "registration_number": "7123456",
-                                   "phone": "+442079460555"}
+                                   "phone": "+442079460555", "verification": "token-of-the-pin-check"}
     assert payload["patient"]["given_name"] == "Edith" and payload["patient"]["date_of_birth"] == "1941-03-07"
     assert payload["patient"]["nhs_number"] is None and payload["patient"]["lives_alone"] is None
     assert payload["expected_discharge_date"] is None and payload["urgency"] is None

@@ -88,3 +88,17 @@ def test_a_rasa_restart_mid_conversation_carries_on(scaled):
     assert "live alone" in after[0]  # the answer after the restart (the phone) is taken, and the next asked
     assert "The referral is stored" in after[-1]
     assert len(referrals_of(scaled, conversation_id)) == 1
+
+
+def test_a_question_or_an_interruption_never_fills_an_answer(stack):
+    number = enrol_gp(stack)
+    turns = referral_turns(number, alone="she lives with her husband")
+    conversation_id, replies = chat(stack, [*turns[:3], "which one is quicker?", *turns[3:10], "send it",
+                                            *turns[10:]])
+    assert "Rapid Response" in replies[3] and "Rehabilitation and Reablement" in replies[3]
+    assert "full name" not in replies[3]                      # not taken as a choice
+    assert "live alone" in replies[11]                        # "send it" is no answer to "does she live alone?"
+    assert "The referral is stored" in replies[-1]
+    stored = stack.rows("SELECT service, patient_lives_alone FROM referrals "
+                        f"WHERE conversation_id = '{conversation_id}'")
+    assert stored == [("rapid_response", False)]
