@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
@@ -103,7 +103,7 @@ def api_posts(stack: Stack, count: int) -> list[float]:
     timings = []
     session = requests.Session()
     service = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
-    body = referral_body()
+    body = referral_body(expected_discharge_date=(date.today() + timedelta(days=3)).isoformat())  # the real clock
     checked = session.post(f"{stack.api}/api/referrers/verify", headers=service, timeout=30, json={
         "conversation_id": body["conversation_id"], "registration_body": "GMC", "registration_number": "7123456",
         "pin": "482913"})
