@@ -60,9 +60,12 @@ async def _call(method: str, path: str, json: dict | None = None, params: dict |
     return reply
 
 
-async def verify_referrer(registration_body: str, registration_number: str, pin: str) -> Reply:
+async def verify_referrer(registration_body: str, registration_number: str, pin: str, conversation_id: str) -> Reply:
+    """Called by the input channels (bot/pin_check.py), so that the PIN never reaches Rasa; a correct PIN is
+    recorded by the API as this conversation's verification (its token is in the reply)."""
     return await _call("POST", "/api/referrers/verify", json={
-        "registration_body": registration_body, "registration_number": registration_number, "pin": pin})
+        "registration_body": registration_body, "registration_number": registration_number, "pin": pin,
+        "conversation_id": conversation_id})
 
 
 async def lookup_client(nhs_number: str, date_of_birth: str, conversation_id: str) -> Reply:

@@ -32,7 +32,8 @@ FIELD_SLOTS = {"patient.given_name": "patient_name", "patient.family_name": "pat
                "reason": "reason", "difficulties": "difficulties", "goals": "goals", "risks": "risks"}
 
 
-def _known(value):
+def known(value):
+    """A slot's value, or None for an answer not given ("", "unknown", or a question that did not apply)."""
     return None if value in (None, "", NOT_APPLICABLE, "unknown") else value
 
 
@@ -59,7 +60,7 @@ def referral_payload(tracker: Tracker) -> dict:
         "conversation_id": tracker.sender_id,
         "referrer": referrer,
         "patient": {"given_name": given, "family_name": family, "date_of_birth": slot("patient_date_of_birth"),
-                    "nhs_number": _known(slot("patient_nhs_number")), "address_line": slot("patient_address"),
+                    "nhs_number": known(slot("patient_nhs_number")), "address_line": slot("patient_address"),
                     "postcode": slot("patient_postcode"), "phone": slot("patient_phone"),
                     "lives_alone": bool(slot("lives_alone"))},
         "consent": slot("consent"),

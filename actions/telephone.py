@@ -17,8 +17,8 @@ from rasa_sdk.types import DomainDict
 from intake_api import validation
 
 from . import intake_client, outbox
-from .form_base import NOT_APPLICABLE, channel_of
-from .submission import referral_payload
+from .form_base import channel_of
+from .submission import known, referral_payload
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +28,6 @@ def gateway_metadata(tracker: Tracker) -> dict:
         if event.get("event") == "user":
             return event.get("metadata") or {}
     return {}
-
-
-def _value(tracker: Tracker, slot: str):
-    value = tracker.get_slot(slot)
-    return None if value in (None, "", NOT_APPLICABLE, "unknown") else value
 
 
 def incomplete_payload(tracker: Tracker, callback_phone: str | None) -> dict:
@@ -45,18 +40,18 @@ def incomplete_payload(tracker: Tracker, callback_phone: str | None) -> dict:
         payload["referrer"]["phone"] = callback_phone
     payload["patient"] = {
         "given_name": given or None, "family_name": family or None,
-        "date_of_birth": _value(tracker, "patient_date_of_birth"),
-        "nhs_number": _value(tracker, "patient_nhs_number"),
-        "address_line": _value(tracker, "patient_address"),
-        "postcode": _value(tracker, "patient_postcode"),
-        "phone": _value(tracker, "patient_phone"),
+        "date_of_birth": known(tracker.get_slot("patient_date_of_birth")),
+        "nhs_number": known(tracker.get_slot("patient_nhs_number")),
+        "address_line": known(tracker.get_slot("patient_address")),
+        "postcode": known(tracker.get_slot("patient_postcode")),
+        "phone": known(tracker.get_slot("patient_phone")),
         "lives_alone": tracker.get_slot("lives_alone") if isinstance(tracker.get_slot("lives_alone"), bool) else None,
     }
     consent = tracker.get_slot("consent")
     payload["consent"] = consent if consent in ("given", "best_interests") else None
     for field in ("setting", "reason", "urgency", "service"):
-        payload[field] = _value(tracker, field)
-    payload["expected_discharge_date"] = _value(tracker, "expected_discharge_date")
+        payload[field] = known(tracker.get_slot(field))
+    payload["expected_discharge_date"] = known(tracker.get_slot("expected_discharge_date"))
     crisis = tracker.get_slot("mental_health_crisis")
     payload["mental_health_crisis"] = crisis if isinstance(crisis, bool) else None
     return payload

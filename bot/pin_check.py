@@ -9,18 +9,15 @@ set metadata (client-sent metadata is dropped), so a caller cannot claim an outc
 """
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 import re
 from typing import Any, Optional
 
-import aiohttp
+from actions import intake_client
 
 log = logging.getLogger(__name__)
 
 STAND_IN = "/inform"
-TIMEOUT = aiohttp.ClientTimeout(total=5)
 _OUTCOMES = {401: "not_verified", 422: "not_verified", 423: "locked", 429: "locked"}
 
 
@@ -49,23 +46,16 @@ async def instead_of_pin(tracker_store, conversation_id: str, text: str) -> Opti
 
 
 async def verify(conversation_id: str, body: str, number: str, pin: str) -> dict:
-    """The intake API's answer, as an outcome: verified (with the referrer and the verification token),
-    not_verified, locked, or unavailable."""
-    url = os.environ.get("INTAKE_API_URL", "http://127.0.0.1:5000").rstrip("/") + "/api/referrers/verify"
-    headers = {"Authorization": f"Bearer {os.environ.get('INTAKE_SERVICE_TOKEN', '')}"}
-    request = {"conversation_id": conversation_id, "registration_body": body, "registration_number": number,
-               "pin": pin}
+    """The intake API's answer (actions/intake_client.py, the one client of the API), as an outcome: verified
+    (with the referrer and the verification token), not_verified, locked, or unavailable."""
     try:
-        async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
-            async with session.post(url, json=request, headers=headers) as response:
-                reply = await response.json(content_type=None)
-                status = response.status
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-        log.warning("PIN check: intake API unreachable (%s)", type(exc).__name__)
+        reply = await intake_client.verify_referrer(body, number, pin, conversation_id)
+    except intake_client.IntakeUnavailable:
         return {"outcome": "unavailable"}
-    if status == 200 and isinstance(reply, dict):
-        return {"outcome": "verified", "referrer": reply["referrer"], "verification": reply["verification"]["token"]}
-    if status in _OUTCOMES:
-        return {"outcome": _OUTCOMES[status]}
-    log.warning("PIN check: intake API answered %s", status)
+    if reply.ok:
+        return {"outcome": "verified", "referrer": reply.body["referrer"],
+                "verification": reply.body["verification"]["token"]}
+    if reply.status in _OUTCOMES:
+        return {"outcome": _OUTCOMES[reply.status]}
+    log.warning("PIN check: intake API answered %s", reply.status)
     return {"outcome": "unavailable"}

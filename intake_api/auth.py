@@ -8,7 +8,7 @@ from functools import wraps
 from flask import current_app, g, request
 from sqlalchemy import select
 
-from .clock import now
+from .clock import aware, now
 from .errors import ApiError
 from .models import StaffToken
 from .store import session
@@ -64,8 +64,6 @@ def staff_only(view):
 
 def _live_token(digest: str) -> StaffToken:
     """The staff token with this digest if it may be used now: not revoked, not expired, its user active."""
-    from .staff.sessions import aware
-
     row = session().scalar(select(StaffToken).where(StaffToken.token_sha256 == digest))
     if row is None or row.revoked or not row.staff_user.active or not hmac.compare_digest(row.token_sha256, digest):
         raise ApiError(401, "unauthorised", "That staff token is not accepted.")

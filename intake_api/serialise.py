@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from .clock import aware
 from .models import AuditEntry, Referral
 
 
@@ -10,9 +11,7 @@ def iso(value: date | datetime | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        if value.tzinfo is None:  # SQLite returns naive UTC
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return aware(value).astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
     return value.isoformat()
 
 

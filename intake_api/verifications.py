@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .clock import aware
 from .errors import ApiError
 from .models import RegistrationAttempts, Verification
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back without their (UTC) zone."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
 
 
 def record(db: Session, kind: str, conversation_id: str, moment: datetime, referrer_id: int | None = None,

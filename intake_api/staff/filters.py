@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from . import bp
-from .sessions import aware
+from ..clock import aware
 
 
 @bp.app_template_filter("localtime")

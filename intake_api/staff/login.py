@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import g, make_response, redirect, render_template, request, url_for
 from sqlalchemy import case, func, or_, select, update
 
-from ..clock import now
+from ..clock import aware, now
 from ..models import StaffUser
 from ..security import check_secret
 from ..store import audit, session
@@ -85,7 +85,7 @@ def _unlocked(moment):
 
 
 def _locked_until(user: StaffUser, moment) -> datetime | None:
-    locked_until = sessions.aware(user.locked_until)
+    locked_until = aware(user.locked_until)
     return locked_until if locked_until is not None and locked_until > moment else None
 
 

@@ -11,16 +11,18 @@ from sqlalchemy import func, select
 
 from ..api.referrals import filter_args, filtered_referrals_query
 from ..app import service
-from ..clock import now
+from ..clock import aware, now
 from ..models import STATUSES, DeclinedContact, Referral
 from ..referral_payload import CHANNELS
 from ..serialise import iso
 from ..store import audit, session
 from . import bp
 from .flags import badges
-from .sessions import aware, login_required
+from .sessions import login_required
 
 QUEUE_LENGTH = 200
+
+
 def _declined_by_reason_and_day(filters: dict) -> tuple[list[str], list[tuple[date, list[int]]]]:
     """Declined contacts counted by reason and local day: the filter's date range, else the last 7 days."""
     definition = service()

@@ -3,27 +3,20 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, g, redirect, request, url_for
 from sqlalchemy import select
 
 from ..auth import token_digest
-from ..clock import now
+from ..clock import aware, now
 from ..errors import ApiError
 from ..models import StaffSession, StaffUser
 from ..store import audit, session
 
 COOKIE = "cis_staff_session"
 LOGIN_CSRF_COOKIE = "cis_staff_login_csrf"
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite gives back naive UTC times; PostgreSQL aware ones."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
 
 
 def set_cookie(response, name: str, value: str, max_age: int | None = None) -> None:

@@ -6,9 +6,11 @@ PostgreSQL half is skipped with the reason, except under CI=true, where it fails
 """
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
+from werkzeug.serving import make_server
 
 from intake_api import create_app
 from intake_api.limits import limiter
@@ -84,3 +86,12 @@ def staff(cli):
     cli("staff", "add", "--email", email, "--password", "a-long-password")
     token = cli("staff", "token", "--email", email).strip()
     return {"Authorization": f"Bearer {token}", "email": email}
+
+
+@pytest.fixture
+def served(app):
+    """The app behind a real threaded HTTP server, for requests that must truly arrive together: its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

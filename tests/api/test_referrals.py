@@ -1,12 +1,11 @@
 """POST/GET/PATCH /api/referrals: storing a referral exactly once, and staff reading and triaging it."""
-import threading
-
 import pytest
 import requests
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from intake_api.models import AuditEntry, Referral
+
+from ..at_once import at_once
 
 from .payloads import referral_body, try_proof
 
@@ -105,27 +104,15 @@ def test_the_same_key_for_a_different_referral_is_a_conflict(app, client, bot, d
     assert count(app) == 1
 
 
-def test_concurrent_posts_with_one_key_store_one_referral(app, bot, demo):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def test_concurrent_posts_with_one_key_store_one_referral(app, served, bot, demo):
     body = try_proof(app.test_client(), bot, referral_body())
-    url = f"http://127.0.0.1:{server.server_port}/api/referrals"
-    results, barrier = [], threading.Barrier(12)
 
-    def send():
-        barrier.wait()
-        r = requests.post(url, json=body, headers={**bot, "Idempotency-Key": "same-call"}, timeout=60)
-        results.append((r.status_code, r.json().get("id")))
+    def send(_n):
+        r = requests.post(f"{served}/api/referrals", json=body, headers={**bot, "Idempotency-Key": "same-call"},
+                          timeout=60)
+        return r.status_code, r.json().get("id")
 
-    try:
-        workers = [threading.Thread(target=send) for _ in range(12)]
-        for w in workers:
-            w.start()
-        for w in workers:
-            w.join()
-    finally:
-        server.shutdown()
+    results = at_once(send, range(12))
     assert sorted(code for code, _ in results) == [200] * 11 + [201]
     assert len({referral_id for _, referral_id in results}) == 1
     assert count(app) == 1

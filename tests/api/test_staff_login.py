@@ -1,7 +1,6 @@
 """Staff log-in: sessions in the case store, cookie flags, CSRF on every form, lock-out, idle time-out."""
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
+from ..at_once import at_once
 from .console import DEMO_EMAIL, audit_actions, csrf, log_in
 
 
@@ -121,15 +120,12 @@ def test_twenty_wrong_passwords_at_once_get_five_answers_and_the_lock(app, clien
     """The count is one conditional UPDATE, so a burst cannot outrun the lock-out (SQLite and PostgreSQL)."""
     browsers = [app.test_client() for _ in range(20)]
     tokens = [csrf(browser.get("/staff/login").get_data(as_text=True)) for browser in browsers]
-    start = threading.Barrier(len(browsers))
 
     def guess(number: int) -> int:
-        start.wait()
         return browsers[number].post("/staff/login", data={
             "email": DEMO_EMAIL, "password": f"wrong-{number}", "csrf_token": tokens[number]}).status_code
 
-    with ThreadPoolExecutor(len(browsers)) as pool:
-        answers = list(pool.map(guess, range(len(browsers))))
+    answers = at_once(guess, range(len(browsers)))
     assert sorted(answers) == [401] * 5 + [423] * 15
     assert log_in(client).status_code == 423  # the right password too, while locked
     actions = audit_actions(app)

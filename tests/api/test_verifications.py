@@ -1,13 +1,12 @@
 """A referral must name the check its conversation passed, recorded by the API itself; lock-outs are exact
 under concurrency; unknown registrations lock like real ones; checks are rate-limited."""
-import threading
-
 import pytest
 import requests
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from intake_api.models import Verification
+
+from ..at_once import at_once
 
 from .payloads import referral_body, with_proof
 
@@ -76,26 +75,13 @@ def test_only_a_digest_of_the_token_is_kept(app, client, bot, demo):
     assert len(stored) == 1 and token not in stored[0].token_sha256 and len(stored[0].token_sha256) == 64
 
 
-def test_twenty_wrong_pins_at_once_get_at_most_three_tries(app, bot, demo):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/api/referrers/verify"
-    barrier, statuses = threading.Barrier(20), []
-
+def test_twenty_wrong_pins_at_once_get_at_most_three_tries(served, bot, demo):
     def guess(n):
-        barrier.wait()
-        statuses.append(requests.post(url, headers=bot, timeout=60, json={
+        return requests.post(f"{served}/api/referrers/verify", headers=bot, timeout=60, json={
             "conversation_id": f"attacker-{n}", "registration_body": "GMC", "registration_number": "7123456",
-            "pin": f"{n:06d}"}).status_code)
+            "pin": f"{n:06d}"}).status_code
 
-    try:
-        threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        server.shutdown()
+    statuses = at_once(guess, range(20))
     assert statuses.count(401) <= 2 and statuses.count(423) == 20 - statuses.count(401), statuses
 
 

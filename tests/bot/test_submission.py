@@ -5,7 +5,6 @@ import asyncio
 
 import pytest
 from aiohttp import web
-from rasa_sdk import Tracker
 from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 

@@ -3,33 +3,24 @@ registration looks the same as a locked one; and checks are rate-limited per con
 from __future__ import annotations
 
 import random
-import threading
 import uuid
 
 import pytest
 import requests
 
+from tests.at_once import at_once
 from tests.e2e.stack import SERVICE_TOKEN
 
 from .helpers import PIN, chat, enrol_gp
 
 
 def fire_at_once(stack, requests_to_send: list[dict]) -> list[int]:
-    """Every PIN check posted at the same moment, from threads of their own: the answers' status codes."""
-    barrier, statuses = threading.Barrier(len(requests_to_send)), []
-
+    """Every PIN check posted at the same moment: the answers' status codes."""
     def send(body):
-        barrier.wait()
-        reply = requests.post(f"{stack.api}/api/referrers/verify", json=body, timeout=60,
-                              headers={"Authorization": f"Bearer {SERVICE_TOKEN}"})
-        statuses.append(reply.status_code)
+        return requests.post(f"{stack.api}/api/referrers/verify", json=body, timeout=60,
+                             headers={"Authorization": f"Bearer {SERVICE_TOKEN}"}).status_code
 
-    threads = [threading.Thread(target=send, args=(body,)) for body in requests_to_send]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
+    return at_once(send, requests_to_send)
 
 
 @pytest.mark.parametrize("case_store", ["stack", "scaled"])  # SQLite, PostgreSQL
