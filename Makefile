@@ -1,4 +1,5 @@
-# CIS referral line. `make run` starts the service locally; `make test` runs every test.
+# The referral line. `make run` starts the service locally (SERVICE_DEFINITION=data/services/<file>.yml picks the
+# line, CIS by default); `make test` runs every test.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -16,7 +17,7 @@ PIP_QUIET := --quiet --disable-pip-version-check
 export RASA_TELEMETRY_ENABLED := false
 
 MODEL := models/cis.tar.gz
-# Only what training reads: the service definition (data/service.yml) is read by the actions at run time.
+# Only what training reads: the service file (data/services/*.yml) is read at run time, so one model serves any.
 BOT_DATA := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
 
@@ -24,6 +25,7 @@ RASA := PYTHONPATH=$(CURDIR) $(BOT_VENV)/bin/rasa
 
 help:
 	@echo "make run    build the environments, create the case store with demo data, start the service"
+	@echo "            (another line: make run SERVICE_DEFINITION=data/services/west-lothian.yml)"
 	@echo "make test   run every test (PostgreSQL tests skip, saying so, when none is reachable)"
 	@echo "make bench  measure chat and API latency, written to docs/benchmarks.md"
 	@echo "make envs   build the two virtual environments only"

@@ -8,17 +8,31 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from intake_api import validation
-from intake_api.clock import now
+from referral_rules import validation
+from referral_rules.clock import now
 
 from .form_base import ReferralFormValidation, channel_of, service
 from .parsing import code_candidates
+from .questions import role_examples
 
-BODY_NAMES = {"GMC": "GMC number", "NMC": "NMC registration number (your NMC PIN, like 12A3456E)",
-              "HCPC": "HCPC registration number",
-              "GPhC": "GPhC registration number", "SWE": "Social Work England registration number"}
+# How a body's number is asked for where people know it by its initials; otherwise by the body's name in the file
+# ("your Social Work England registration number").
+BODY_NUMBERS = {"GMC": "GMC number", "NMC": "NMC registration number (your NMC PIN, like 12A3456E)",
+                "HCPC": "HCPC registration number", "GPhC": "GPhC registration number"}
 # Read aloud, "NMC PIN" would be taken for the referrer PIN asked next.
-VOICE_BODY_NAMES = {"NMC": "NMC registration number, the one like 12A3456E"}
+VOICE_BODY_NUMBERS = {"NMC": "NMC registration number, the one like 12A3456E"}
+# Bodies whose numbers look like no other body's: a number given alone is theirs.
+UNMISTAKABLE = ("NMC", "SWE")
+
+
+def body_number(code: str, on_phone: bool = False) -> str:
+    worded = {**BODY_NUMBERS, **VOICE_BODY_NUMBERS} if on_phone else BODY_NUMBERS
+    body = service().registration_bodies.get(code)
+    return worded.get(code) or f"{body.name if body else code} registration number"
+
+
+def with_article(name: str) -> str:
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
 
 
 def registration_bodies(tracker: Tracker) -> tuple[str, ...]:
@@ -28,8 +42,9 @@ def registration_bodies(tracker: Tracker) -> tuple[str, ...]:
 
 def registration_in(text: str) -> str | None:
     """A registration number given with its body's name ("NMC 12A3456E"), or in a format only one body uses."""
-    named = [body for body in BODY_NAMES if re.search(rf"\b{body}\b", text, re.I)]
-    for body in named or ["NMC", "SWE"]:
+    bodies = list(service().registration_bodies)
+    named = [body for body in bodies if re.search(rf"\b{body}\b", text, re.I)]
+    for body in named or [body for body in UNMISTAKABLE if body in bodies]:
         for candidate in [text, *code_candidates(text)]:
             try:
                 return f"{body} {validation.registration_number(body, candidate)}"
@@ -69,14 +84,13 @@ class ValidateProfessionalForm(ReferralFormValidation):
             return {"profession": profession.key}
         registration = registration_in(value or "")
         if registration is None:
-            return self.reask(dispatcher, tracker, "profession",
-                              "Sorry, I didn't recognise that role. Are you a GP, hospital doctor, nurse, "
-                              "physiotherapist, occupational therapist, paramedic, pharmacist or social worker?")
+            return self.reask(dispatcher, tracker, "profession", f"Sorry, I didn't recognise that role. Are you "
+                                                                  f"{with_article(role_examples(definition))}?")
         # They gave their registration number first: keep it, and ask the role only if the body leaves it open.
         roles = definition.registered_only_with(registration.split(" ")[0])
         if len(roles) == 1:
             return {"profession": roles[0].key, "registration_number": registration}
-        names = " or ".join(role.name if role.key != "gp" else "a GP" for role in roles)
+        names = with_article(" or ".join(role.name for role in roles))
         asked = self.reask(dispatcher, tracker, "profession", f"Thank you, I have your {registration}. And are you "
                                                               f"{names}?")
         return {**asked, "registration_number": registration}
@@ -91,8 +105,9 @@ class ValidateProfessionalForm(ReferralFormValidation):
                 except validation.Invalid as exc:
                     problems.append(exc.message)
         problems = list(dict.fromkeys(problems))
+        listed = ", ".join(bodies[:-1]) + " or " + bodies[-1] if len(bodies) > 1 else "".join(bodies)
         return self.reask(dispatcher, tracker, "registration_number", problems[0] if len(problems) == 1 else
-                          "That doesn't look like a GMC, NMC, HCPC or GPhC registration number. Please check it.")
+                          f"That doesn't look like {with_article(listed)} registration number. Please check it.")
 
     def validate_pin(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         """The channel checked the PIN with the intake API before Rasa saw the message (bot/pin_check.py):
@@ -119,8 +134,7 @@ class ValidateProfessionalForm(ReferralFormValidation):
         bodies = registration_bodies(tracker)
         on_phone = channel_of(tracker) == "voice"
         if len(bodies) == 1:
-            names = {**BODY_NAMES, **VOICE_BODY_NAMES} if on_phone else BODY_NAMES
-            text = f"What is your {names[bodies[0]]}?"
+            text = f"What is your {body_number(bodies[0], on_phone)}?"
         else:
             text = "What is your professional registration number, with the " + " or ".join(bodies) + "?"
         if on_phone:

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake_api import validation
+from referral_rules import validation
 
-from .form_base import NOT_APPLICABLE, ReferralFormValidation, today
+from .form_base import NOT_APPLICABLE, ReferralFormValidation, service, today
 from .parsing import YES_NO, choose, items, parse_date, plain, question_instead, says_dont_know, yes_or_no
 
 SETTINGS = {"home": ("home", "house", "flat", "at home", "own home", "community", "sheltered", "back home",
                      "out of hospital", "home from hospital"),
             "hospital": ("hospital", "ward", "inpatient", "in patient", "admitted", "discharge", "a and e", "a e",
-                         "going home", "coming home", "due home", "st mary s", "st marys", "charing cross",
-                         "chelsea and westminster"),
+                         "going home", "coming home", "due home"),
             "care_home": ("care home", "nursing home", "residential", "residential home")}
 URGENCY = {"urgent": ("today", "urgent", "urgently", "asap", "as soon as possible", "now", "immediately",
                       "straight away", "right away", "same day", "very urgent", "hour", "hours", "this morning",
@@ -20,6 +19,11 @@ URGENCY = {"urgent": ("today", "urgent", "urgently", "asap", "as soon as possibl
            "soon": ("soon", "few days", "couple of days", "this week", "next few days", "48 hours", "tomorrow",
                     "next day", "within days"),
            "routine": ("routine", "not urgent", "no rush", "whenever", "non urgent", "next week", "weeks")}
+
+
+def settings() -> dict[str, tuple[str, ...]]:
+    """Where the patient is, in callers' words: the area's own hospitals by name ("at St Mary's") from the file."""
+    return {**SETTINGS, "hospital": SETTINGS["hospital"] + service().local_hospitals}
 
 
 class ValidateClinicalForm(ReferralFormValidation):
@@ -34,7 +38,8 @@ class ValidateClinicalForm(ReferralFormValidation):
         return [slot for slot in domain_slots if slot != "expected_discharge_date"]
 
     def validate_setting(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        setting = None if question_instead(value, SETTINGS) else choose(value, SETTINGS)
+        words = settings()
+        setting = None if question_instead(value, words) else choose(value, words)
         if setting is None:
             return self.reask(dispatcher, tracker, "setting",
                               "Sorry, is the patient at home, in hospital, or in a care home?")

@@ -12,18 +12,16 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
 
-from intake_api.clock import now
-from intake_api.service_definition import ServiceDefinition, load_cached
+from referral_rules.clock import now
+from referral_rules.contract import NOT_APPLICABLE  # noqa: F401  (the forms import it from here)
+from referral_rules.service_definition import ServiceDefinition, load_cached
 
 from .questions import question
-from .safety import EMERGENCY_ADVICE, is_emergency
+from .safety import emergency_advice, is_emergency
 
 log = logging.getLogger(__name__)
 
 FAILURES_BEFORE_OFFER = 2
-# For a question that does not apply (no discharge date for a patient at home). Rasa re-asks a form's
-# slots in the domain's order after an interruption, so such a slot must not stay empty.
-NOT_APPLICABLE = "not_applicable"
 
 
 def service() -> ServiceDefinition:
@@ -39,7 +37,10 @@ def channel_of(tracker: Tracker) -> str:
 
 
 def out_of_hours_notice() -> str:
+    """When the team is closed: its hours, and where urgent need goes ("" for a line open 24/7)."""
     d = service()
+    if d.always_open:
+        return ""
     return (f"The team is available from {d.opens:%H:%M} to {d.closes:%H:%M} every day. I can take your referral now, "
             f"and the team will pick it up from {d.opens:%H:%M}. If the need is urgent, call NHS "
             f"{d.urgent_advice_number}, or {d.emergency_number} in an emergency.")
@@ -50,18 +51,18 @@ def opening(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     if dispatcher.messages or any(event.get("event") == "bot" for event in tracker.events):
         return
     definition = service()
-    dispatcher.utter_message(text=f"Hello, this is the {definition.name} referral line for "
-                                  f"{' and '.join(b.name for b in definition.boroughs.values())}.")
+    dispatcher.utter_message(text=f"Hello, this is the {definition.name} referral line for {definition.area_name}.")
     if not definition.is_open(now()):
         dispatcher.utter_message(text=out_of_hours_notice())
 
 
 def advised_since_last_message(tracker: Tracker) -> bool:
     """Whether 999 advice has already been given in answer to the caller's latest message."""
+    advice = emergency_advice(service())
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False
-        if event.get("event") == "bot" and event.get("text") == EMERGENCY_ADVICE:
+        if event.get("event") == "bot" and event.get("text") == advice:
             return True
     return False
 
@@ -103,7 +104,7 @@ class ReferralFormValidation(FormValidationAction):
                          domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
         if is_emergency(tracker) and not advised_since_last_message(tracker):
-            dispatcher.utter_message(text=EMERGENCY_ADVICE)
+            dispatcher.utter_message(text=emergency_advice(service()))
             if requested and requested not in self.keeps_emergency_text:
                 # Not an answer to the question: ask it again after the advice.
                 return [SlotSet(requested, None)]
@@ -131,7 +132,7 @@ class ReferralFormValidation(FormValidationAction):
         """The slot's ``validate_<slot>``, whoever gives the value (the form, an interruption, a correction at
         the read-back). If it raises, the caller hears a short apology and the question again: an answer
         never ends the conversation. Only the exception's type is logged: its message, like the value, can
-        hold a PIN, an NHS number or a date of birth."""
+        hold a PIN, a patient identifier or a date of birth."""
         validate = getattr(self, f"validate_{slot}", None)
         if validate is None:
             return {slot: value}
@@ -174,7 +175,7 @@ class ReferralFormValidation(FormValidationAction):
         if special:
             special(dispatcher, tracker)
         else:
-            dispatcher.utter_message(text=question(slot, channel_of(tracker)))
+            dispatcher.utter_message(text=question(slot, channel_of(tracker), service()))
 
     def reask(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, message: str) -> dict[str, Any]:
         """Refuse an answer with a specific reason; after two failures offer to skip or hand over."""

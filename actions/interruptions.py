@@ -1,4 +1,4 @@
-"""What a caller can say at any point: stop, start again, speak to a person, an emergency."""
+"""What a caller can say at any point: stop, start again, speak to a person, an emergency, who are you, goodbye."""
 from __future__ import annotations
 
 import re
@@ -8,14 +8,14 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, FollowupAction, SlotSet, 
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from intake_api.clock import now
+from referral_rules.clock import now
 
 from .authentication import ValidateProfessionalForm
 from .clinical import ValidateClinicalForm
 from .form_base import channel_of, service
 from .patient import ValidatePatientForm
 from .public_callers import ValidatePublicForm
-from .safety import EMERGENCY_ADVICE
+from .safety import emergency_advice
 from .service_choice import ValidateServiceForm
 from .summary import ValidateConfirmForm, field_named, start_correction
 
@@ -31,6 +31,11 @@ _STOP_WORDS = re.compile(r"\b(stop|cancel|forget|never ?mind|don'?t|do not|leave
                          r"terminate|abandon|abort|scrap|withdraw|change(d)? my mind|(call|ring|phone|come) back|"
                          r"another time|later|hang up|close|go now|going now|have to go|got to go|no more|enough)\b",
                          re.I)
+
+
+def hours_text(d) -> str:
+    """When the team answers: "from 08:00 to 20:00 every day", or "24 hours a day"."""
+    return "24 hours a day" if d.always_open else f"from {d.opens:%H:%M} to {d.closes:%H:%M} every day"
 
 
 class ActionStop(Action):
@@ -77,15 +82,15 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         d = service()
-        hours = f"{d.opens:%H:%M} to {d.closes:%H:%M} every day"
+        hours = hours_text(d)
         if channel_of(tracker) == "voice":
             return self.on_the_phone(dispatcher, d, hours)
         if d.is_open(now()):
             text = (f"You can speak to the team on {d.referral_line_phone}, option {d.referral_line_option}; "
-                    f"they're there from {hours}.")
+                    f"they're there {hours}.")
         else:
             text = (f"The team is closed just now; they're on {d.referral_line_phone}, option "
-                    f"{d.referral_line_option}, from {hours}. If it's urgent call NHS {d.urgent_advice_number}, "
+                    f"{d.referral_line_option}, {hours}. If it's urgent call NHS {d.urgent_advice_number}, "
                     f"or {d.emergency_number} in an emergency.")
         if tracker.active_loop_name:
             text += " Or we can carry on here:"
@@ -95,14 +100,15 @@ class ActionHandoff(Action):
     @staticmethod
     def on_the_phone(dispatcher: CollectingDispatcher, d, hours: str):
         """On the phone the caller is put through (in hours) or told the hours and the call ends; the
-        json payload tells the voice gateway to <Dial> the SPR staff number or to hang up."""
+        json payload tells the voice gateway to <Dial> the team (SPR_STAFF_NUMBER or the file's transfer_phone;
+        with neither it gives the line's number) or to hang up."""
         if d.is_open(now()):
             dispatcher.utter_message(text="I'll put you through to the team now. Please hold.")
             dispatcher.utter_message(json_message={"voice": "transfer"})
         else:
             dispatcher.utter_message(
                 text=f"The team is closed just now. They're on {d.referral_line_phone}, option "
-                     f"{d.referral_line_option}, from {hours}. If it's urgent call NHS {d.urgent_advice_number}, "
+                     f"{d.referral_line_option}, {hours}. If it's urgent call NHS {d.urgent_advice_number}, "
                      f"or {d.emergency_number} in an emergency. Thank you for calling. Goodbye.")
             dispatcher.utter_message(json_message={"voice": "hang_up"})
         return []
@@ -113,7 +119,7 @@ class ActionEmergency(Action):
         return "action_emergency"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        dispatcher.utter_message(text=EMERGENCY_ADVICE)
+        dispatcher.utter_message(text=emergency_advice(service()))
         return []
 
 
@@ -123,10 +129,37 @@ class ActionDefaultFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         if not tracker.get_slot("caller_type") and not tracker.active_loop_name:
-            # Nothing has begun: whatever the first words were ("I'm a physio", "rapid response please"),
+            # Nothing has begun: whatever the first words were ("I'm a physio", "<a service> please"),
             # the referral starts, and the first question works out who is calling from those words.
             return [FollowupAction("caller_form")]
-        dispatcher.utter_message(text="Sorry, I didn't understand that. I can take a referral to the Community "
-                                      "Independence Service: say hello to begin, or \"speak to a person\".")
+        dispatcher.utter_message(text=f"Sorry, I didn't understand that. I can take a referral to the "
+                                      f"{service().name}: say hello to begin, or \"speak to a person\".")
         # As Rasa's own fallback does: forget the message, so the assistant waits for the next one.
         return [UserUtteranceReverted()]
+
+
+class ActionBotChallenge(Action):
+    """"Are you a bot?" The service's names come from its file, so this is an action, not a domain response."""
+
+    def name(self) -> str:
+        return "action_bot_challenge"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        d = service()
+        if channel_of(tracker) == "voice":
+            dispatcher.utter_message(text=f"I'm the automated assistant for the {d.name} referral line. I can take "
+                                          f"a referral, or put you through to the team: just say speak to a person.")
+        else:
+            dispatcher.utter_message(text=f"I'm the automated assistant for the {d.short_name} referral line. I can "
+                                          f"take a referral, or give you the number to speak to the team.")
+        return []
+
+
+class ActionGoodbye(Action):
+    def name(self) -> str:
+        return "action_goodbye"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        contacting = "calling" if channel_of(tracker) == "voice" else "contacting"
+        dispatcher.utter_message(text=f"Thank you for {contacting} the {service().name}. Goodbye.")
+        return []

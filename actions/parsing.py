@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 from dateutil import parser as date_parser
@@ -53,14 +54,14 @@ _FILLER = {"please", "the", "one", "um", "umm", "erm", "er", "uh", "so", "then",
 
 
 def is_question(text) -> bool:
-    """"Which one is quicker?", "what does reablement mean": a question rather than an answer."""
+    """"Which one is quicker?", "what does that service mean": a question rather than an answer."""
     text = plain(text).strip()
     return bool(re.search(r"\?[\s!.)]*$", text) or _ASKING.match(text))
 
 
 def question_instead(text, answers: dict[str, tuple[str, ...]]) -> bool:
     """A question asked instead of answering a closed question ("which one is quicker?"), unless all it says is
-    one of the answers ("Rapid Response?", "yes?"). A question never fills a slot: it is asked again."""
+    one of the answers ("<a service>?", "yes?"). A question never fills a slot: it is asked again."""
     if not is_question(text):
         return False
     said = " ".join(w for w in re.sub(r"[^a-z0-9 ]+", " ", plain(text).lower()).split() if w not in _FILLER)
@@ -180,8 +181,7 @@ _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady",
 
 
 _NOT_IN_NAMES = {"can", "could", "would", "you", "your", "please", "send", "want", "need", "team", "service",
-                 "referral", "rapid", "response", "rehab", "reablement", "what", "why", "how", "don't", "know",
-                 "sure", "not", "help", "speak", "person", "someone"}
+                 "referral", "what", "why", "how", "don't", "know", "sure", "not", "help", "speak", "person", "someone"}
 
 
 def lives_alone(text: str) -> bool | None:
@@ -201,14 +201,15 @@ def consents(text: str) -> bool | None:
     return None
 
 
-def person_name(text: str) -> tuple[str, str] | None:
-    """(given names, family name) from "Mrs Edith Clarke" or "her name is edith clarke"."""
+def person_name(text: str, not_names: Collection[str] = ()) -> tuple[str, str] | None:
+    """(given names, family name) from "Mrs Edith Clarke" or "her name is edith clarke". A word of ``not_names``
+    (the service's own words: "can you send the <service> team?") makes it no name."""
     cleaned = _NAME_PREFIX.sub("", plain(text).strip())
     words = [w for w in re.split(r"\s+", re.sub(r"[^\w'\- ]", " ", cleaned)) if w]
     words = [w for w in words if w.lower().rstrip(".") not in _TITLES and _has_letters(w)]
     if not 2 <= len(words) <= 5 or any(any(ch.isnumeric() for ch in w) for w in words):
         return None
-    if any(w.lower() in _NOT_IN_NAMES for w in words):  # "can you send the rapid response team?"
+    if any(w.lower() in _NOT_IN_NAMES or w.lower() in not_names for w in words):
         return None
     fix = lambda w: w if any(c.isupper() for c in w[1:]) else w[:1].upper() + w[1:].lower()  # noqa: E731
     return " ".join(fix(w) for w in words[:-1]), fix(words[-1])
@@ -248,7 +249,7 @@ def _has_letters(text: str) -> bool:
 def choose(text: str, choices: dict[str, tuple[str, ...]]) -> str | None:
     """The choice whose words appear in the text; the longest phrase wins ("not urgent" over "urgent",
     "care home" over "home"). None when nothing matches or two choices match equally well."""
-    lowered = " " + re.sub(r"[^a-z0-9 ]+", " ", (text or "").lower()) + " "
+    lowered = " " + " ".join(re.sub(r"[^a-z0-9 ]+", " ", (text or "").lower()).split()) + " "
     best: dict[str, int] = {}
     for key, words in choices.items():
         lengths = [len(w) for w in words if f" {w} " in lowered]
@@ -296,7 +297,7 @@ def phone_in(text: str) -> str:
 
 def code_candidates(text: str) -> list[str]:
     """Registration numbers a caller may have given: "GMC 7123456", "my PIN is 12A 3456E", "OT 12345"."""
-    words = re.sub(r"\b(my|the|is|it'?s|number|no|registration|reg|pin|gmc|nmc|hcpc|gphc|swe|sw e|code)\b",
+    words = re.sub(r"\b(my|the|is|it'?s|number|no|registration|reg|pin|gmc|nmc|hcpc|gphc|swe|sw e|sssc|code)\b",
                    " ", (text or "").lower())
     # (words with a digit in them: a pattern like [a-z]*[0-9] would take seconds over a long run of letters)
     tokens = [word for word in re.findall(r"[a-z0-9]+", words) if re.search(r"[0-9]", word)]

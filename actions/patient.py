@@ -9,13 +9,15 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from intake_api import validation
+from referral_rules import validation
+from referral_rules.contract import UNKNOWN
 
 from . import intake_client
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, channel_of, service, today
 from .parsing import (YES_NO, address_and_postcode, consents, digits_in, lives_alone, parse_date, person_name,
                       phone_in, plain, postcode_in, question_instead, says_dont_know, yes_or_no)
 from .public_callers import refusal_text
+from .service_choice import own_words
 
 _BEST_INTERESTS = re.compile(r"\bbest[- ]interests?\b", re.I)
 _NOT_BEST_INTERESTS = re.compile(r"\b(no|not|isn'?t|without)\b.{0,30}\bbest[- ]interests?\b", re.I)
@@ -39,7 +41,7 @@ class ValidatePatientForm(ReferralFormValidation):
         return [slot for slot in domain_slots if slot != "best_interests"]
 
     def validate_patient_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        name = person_name(value)
+        name = person_name(value, own_words())
         if name is None:
             return self.reask(dispatcher, tracker, "patient_name", "Please give the patient's first name and surname.")
         given, family = name
@@ -62,9 +64,10 @@ class ValidatePatientForm(ReferralFormValidation):
 
     def validate_patient_nhs_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         if says_dont_know(tracker, value):
-            return {"patient_nhs_number": "unknown"}
-        try:
-            return {"patient_nhs_number": validation.nhs_number(digits_in(value) or value)}
+            return {"patient_nhs_number": UNKNOWN}
+        try:  # (the slot keeps its name: it holds the file's patient identifier, an NHS or CHI number)
+            scheme = service().patient_identifier.scheme
+            return {"patient_nhs_number": validation.patient_identifier(digits_in(value) or value, scheme)}
         except validation.Invalid as exc:
             return self.reask(dispatcher, tracker, "patient_nhs_number", exc.message)
 
@@ -72,7 +75,7 @@ class ValidatePatientForm(ReferralFormValidation):
         address = plain(value).strip().strip(",").strip()
         if len(address) < 4:
             return self.reask(dispatcher, tracker, "patient_address",
-                              "Please give the first line of the address, like 12 Porchester Square.")
+                              "Please give the first line of the address, like 12 High Street.")
         try:
             validation.within_limit("address_line", address)  # (the first line alone is shorter still)
         except validation.Invalid as exc:
@@ -151,8 +154,7 @@ class ActionOutOfArea(Action):
         d = service()
         postcode = tracker.get_slot("patient_postcode")
         dispatcher.utter_message(
-            text=f"{postcode} is outside the area the {d.name} covers "
-                 f"({' and '.join(b.name for b in d.boroughs.values())}), so I can't take this referral. "
+            text=f"{postcode} is outside the area the {d.name} covers ({d.area_name}), so I can't take this referral. "
                  f"Please contact the community services or adult social care team for the patient's own area.")
         await intake_client.record_declined("out_of_area", channel_of(tracker), tracker.sender_id,
                                             tracker.get_slot("service"), postcode)

@@ -1,20 +1,22 @@
-"""Members of the public: only for a returning client, and only for Rehabilitation and Reablement."""
+"""Members of the public: only for a returning client, and only for the services the file opens to them."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from intake_api import validation
+from referral_rules import validation
+from referral_rules.contract import UNKNOWN
 
 from . import intake_client
 from .form_base import ReferralFormValidation, channel_of, service, today
 from .parsing import (YES_NO, choose, digits_in, parse_date, person_name, phone_in, question_instead, says_dont_know,
                       yes_or_no)
+from .service_choice import own_words
 
 RELATIONSHIPS = {"self": ("me", "myself", "self", "i am", "the person", "patient", "it s me", "its me"),
                  "family": ("family", "son", "daughter", "wife", "husband", "partner", "mum", "dad", "mother",
@@ -24,7 +26,7 @@ RELATIONSHIPS = {"self": ("me", "myself", "self", "i am", "the person", "patient
                  "friend": ("friend", "neighbour")}
 
 
-# "She was with you last year", "I think so": a yes to "has the CIS supported this person before?".
+# "She was with you last year", "I think so": a yes to "has the service supported this person before?".
 _SEEN_BEFORE = re.compile(r"\b(think so|believe so|with you|you (saw|seen|came|visited|helped|supported|treated|had)|"
                           r"(seen|helped|supported|visited|treated|looked after) by (you|your)|"
                           r"your (team|service|therapists?|nurses?|physios?|people))\b", re.I)
@@ -39,6 +41,11 @@ class ValidatePublicForm(ReferralFormValidation):
             return []
         return domain_slots
 
+    async def run(self, dispatcher, tracker, domain):
+        if not service().public.may_refer:  # this service takes no referrals from the public: kindly turned away
+            return [SlotSet("public_outcome", "refused"), SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
     def validate_supported_before(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         # Only a plain "no" turns the caller away here: the record look-up is the real check.
         if says_dont_know(tracker, value):
@@ -51,22 +58,26 @@ class ValidatePublicForm(ReferralFormValidation):
                 answer = True
         if answer is None:
             return self.reask(dispatcher, tracker, "supported_before",
-                              "Sorry, I didn't catch that. Has the CIS supported this person before? Yes or no?")
+                              f"Sorry, I didn't catch that. Has the {service().short_name} supported this person "
+                              f"before? Yes or no?")
         if answer is False:
             return {"supported_before": "no", "public_outcome": "refused"}
         return {"supported_before": "yes"}
 
     def validate_client_nhs_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        """The client's patient identifier (an NHS or CHI number, as the file says), whatever the slot's name."""
+        identifier = service().patient_identifier
         if says_dont_know(tracker, value):
             if (tracker.get_slot("failures") or {}).get("client_nhs_number"):
-                dispatcher.utter_message(text="Without the NHS number I can't find their record. If you find it later, "
-                                              "you're welcome to contact us again.")
-                return {"client_nhs_number": "unknown", "public_outcome": "refused"}
+                dispatcher.utter_message(text=f"Without the {identifier.name} I can't find their record. If you find "
+                                              f"it later, you're welcome to contact us again.")
+                return {"client_nhs_number": UNKNOWN, "public_outcome": "refused"}
+            app = ", and in the NHS App" if identifier.scheme == "nhs_number" else ""
             return self.reask(dispatcher, tracker, "client_nhs_number",
-                              "I need their NHS number to find their record. It's the 10-digit number on any letter "
-                              "from the NHS or their GP, and in the NHS App. Can you find it?")
+                              f"I need their {identifier.name} to find their record. It's the {identifier.digits}-digit "
+                              f"number on any letter from the NHS or their GP{app}. Can you find it?")
         try:
-            return {"client_nhs_number": validation.nhs_number(digits_in(value) or value)}
+            return {"client_nhs_number": validation.patient_identifier(digits_in(value) or value, identifier.scheme)}
         except validation.Invalid as exc:
             return self.reask(dispatcher, tracker, "client_nhs_number", exc.message)
 
@@ -93,8 +104,8 @@ class ValidatePublicForm(ReferralFormValidation):
                 "patient_nhs_number": tracker.get_slot("client_nhs_number"), "patient_date_of_birth": born.isoformat()}
 
     def validate_caller_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        name = person_name(value or "")
-        if name is None:  # a full name, not "can you send the rapid response team?"
+        name = person_name(value or "", own_words())
+        if name is None:  # a full name, not "can you send the <service> team?"
             return self.reask(dispatcher, tracker, "caller_name", "Sorry, what is your full name?")
         try:
             return {"caller_name": validation.within_limit("person_name", " ".join(name))}
@@ -129,15 +140,21 @@ class ActionRefusePublic(Action):
 
 
 def contacts_text(borough=None) -> str:
+    """Adult social care for the borough (or each of the area's), with the numbers the file publishes."""
     boroughs = [borough] if borough else list(service().boroughs.values())
-    return " ".join(f"{b.name}: " + ", ".join(f"{c.name} {c.phone}" for c in b.adult_social_care) + "."
-                    for b in boroughs)
+    return " ".join(f"{b.name}: {_contacts(b)}." for b in boroughs)
+
+
+def _contacts(borough) -> str:
+    listed = ", ".join(f"{c.name} {c.phone}" if c.phone else c.name for c in borough.adult_social_care)
+    return listed or "the council's adult social care team"  # (where the file publishes none)
 
 
 def refusal_text(public: bool) -> str:
     d = service()
-    why = (f"I'm sorry, the {d.name} can only take referrals from health and social care professionals, "
-           f"or for people it has supported before." if public else "")
+    returning = ", or for people it has supported before" if d.public.may_refer else ""
+    why = (f"I'm sorry, the {d.name} can only take referrals from health and social care professionals"
+           f"{returning}." if public else "")
     return (f"{why} For health needs, please speak to the person's GP, who can refer them to us. For help with "
             f"care and support, contact adult social care: {contacts_text()} "
             f"In an emergency call {d.emergency_number}; for urgent advice call NHS {d.urgent_advice_number}.").strip()

@@ -2,24 +2,26 @@
 
 The form's own validation action asks them (ReferralFormValidation.ask); questions that depend on the
 conversation so far are ask_<slot> methods of their form. The telephone has its own wording where numbers
-are asked.
+are asked. The service's own words ({service}, {identifier}, {roles}) come from its file.
 """
 from __future__ import annotations
+
+from referral_rules.service_definition import ServiceDefinition, load_cached
 
 QUESTIONS = {
     "caller_type": "Are you a health or social care professional making a referral, or are you contacting us about "
                    "yourself or a family member?",
-    "profession": "What is your role? For example GP, nurse, physiotherapist, occupational therapist, paramedic, pharmacist or social worker.",
+    "profession": "What is your role? For example {roles}.",
     "pin": "Please give your 6-digit referrer PIN.",
-    "supported_before": "Has the Community Independence Service supported this person before?",
-    "client_nhs_number": "What is their NHS number? It's 10 digits, on any letter from the NHS or their GP.",
+    "supported_before": "Has the {service} supported this person before?",
+    "client_nhs_number": "What is their {identifier}? It's {digits} digits, on any letter from the NHS or their GP.",
     "client_date_of_birth": "And their date of birth?",
     "caller_name": "What is your name?",
     "caller_relationship": "Are you the person themselves, or a family member, carer or friend?",
     "caller_phone": "What is the best phone number to reach you on?",
     "patient_name": "What is the patient's full name?",
     "patient_date_of_birth": "What is the patient's date of birth?",
-    "patient_nhs_number": "What is the patient's NHS number? If you don't have it, say you don't know.",
+    "patient_nhs_number": "What is the patient's {identifier}? If you don't have it, say you don't know.",
     "patient_address": "What is the first line of the patient's address?",
     "patient_postcode": "And the full postcode?",
     "patient_phone": "What phone number can the team reach the patient on?",
@@ -39,21 +41,30 @@ QUESTIONS = {
 # On the telephone: numbers can be typed on the keypad and finished with hash; the PIN only on the keypad.
 VOICE_QUESTIONS = {
     "pin": "Please type your 6-digit referrer PIN on your keypad.",
-    "client_nhs_number": "What is their NHS number? It's 10 digits. You can say it, or type it on your keypad "
+    "client_nhs_number": "What is their {identifier}? It's {digits} digits. You can say it, or type it on your keypad "
                          "and press hash.",
     "client_date_of_birth": "And their date of birth? You can say it, or type it as 8 digits, day, month and year, "
                             "and press hash.",
     "caller_phone": "What is the best phone number to reach you on? You can say it, or type it and press hash.",
     "patient_date_of_birth": "What is the patient's date of birth? You can say it, or type it as 8 digits, day, "
                              "month and year, and press hash.",
-    "patient_nhs_number": "What is the patient's NHS number? You can say it, or type the 10 digits and press hash. "
-                          "If you don't have it, say you don't know.",
+    "patient_nhs_number": "What is the patient's {identifier}? You can say it, or type the {digits} digits and press "
+                          "hash. If you don't have it, say you don't know.",
     "patient_phone": "What phone number can the team reach the patient on? You can say it, or type it and "
                      "press hash.",
 }
 
 
-def question(slot: str, channel: str) -> str:
-    if channel == "voice":
-        return VOICE_QUESTIONS.get(slot, QUESTIONS[slot])
-    return QUESTIONS[slot]
+def role_examples(definition: ServiceDefinition) -> str:
+    """The file's professions as examples: "GP, hospital doctor, nurse ... or social worker" (not the catch-all
+    "other registered ...", which is no example)."""
+    named = [p.name for p in definition.professions.values() if not p.name.lower().startswith("other ")]
+    return ", ".join(named[:-1]) + " or " + named[-1] if len(named) > 1 else "".join(named)
+
+
+def question(slot: str, channel: str, definition: ServiceDefinition | None = None) -> str:
+    definition = definition or load_cached()
+    text = VOICE_QUESTIONS.get(slot, QUESTIONS[slot]) if channel == "voice" else QUESTIONS[slot]
+    identifier = definition.patient_identifier
+    return text.format(service=definition.name, identifier=identifier.name, digits=identifier.digits,
+                       roles=role_examples(definition))

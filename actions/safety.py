@@ -5,6 +5,8 @@ import re
 
 from rasa_sdk import Tracker
 
+from referral_rules.service_definition import ServiceDefinition
+
 EMERGENCY_INTENT_CONFIDENCE = 0.6
 
 # Said in the present: these need 999 now. Past events ("had a fall last week") are not matched.
@@ -25,5 +27,6 @@ def is_emergency(tracker: Tracker) -> bool:
     return bool(_EMERGENCY_WORDS.search(message.get("text") or ""))
 
 
-EMERGENCY_ADVICE = ("If someone is seriously ill or injured, or their life is at risk, call 999 now. "
-                    "For urgent advice that is not an emergency, call NHS 111.")
+def emergency_advice(definition: ServiceDefinition) -> str:
+    return (f"If someone is seriously ill or injured, or their life is at risk, call {definition.emergency_number} "
+            f"now. For urgent advice that is not an emergency, call NHS {definition.urgent_advice_number}.")

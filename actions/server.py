@@ -38,7 +38,7 @@ def authorised(request: Request, token: str) -> bool:
 
 
 def create_app(token: str, package: str = "actions") -> Sanic:
-    app = Sanic("cis_action_server", configure_logging=False)
+    app = Sanic("referral_line_action_server", configure_logging=False)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     executor = ActionExecutor()
     executor.register_package(package)
@@ -85,7 +85,7 @@ def create_app(token: str, package: str = "actions") -> Sanic:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="The CIS referral line's action server.")
+    parser = argparse.ArgumentParser(description="The referral line's action server.")
     parser.add_argument("--port", type=int, default=5055)
     parser.add_argument("--actions", default="actions")
     args = parser.parse_args()

@@ -1,23 +1,44 @@
-"""Rapid Response or Rehabilitation and Reablement, within what this referrer may refer to."""
+"""Which of the file's services the referral is for, within what this referrer may refer to.
+
+The NLU says only that the caller is choosing (intent choose_service): which service they chose is in their
+words, matched against the file's own names and words for each service, so one model serves any file.
+"""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from referral_rules.service_definition import spoken
+
 from .form_base import ReferralFormValidation, service
 from .parsing import YES_NO, choose, intent_of, question_instead, yes_or_no
 
-SERVICE_WORDS = {
-    "rapid_response": ("rapid", "rapid response", "rr", "urgent", "crisis", "today", "five day", "5 day", "quick"),
-    "rehab_reablement": ("rehab", "rehabilitation", "reablement", "re ablement", "therapy", "six week", "6 week",
-                         "physio", "ot", "independent", "independence"),
-}
-INTENT_SERVICE = {"choose_rapid_response": "rapid_response", "choose_reablement": "rehab_reablement"}
-# A service named before the question ("I'd like to refer her to Rapid Response"): only its own name counts.
-MENTION_WORDS = {"rapid_response": ("rapid response",),
-                 "rehab_reablement": ("reablement", "re ablement", "rehabilitation and reablement")}
+CHOOSING = "choose_service"
+# How each kind of referrer is named when a service is refused ("have to come from a health care professional").
+REFERRER_WORDS = {"health_professional": "a health care professional", "social_worker": "a social worker",
+                  "returning_client": "someone it has supported before"}
+# "rehab, not urgent": a word said with a "not" chooses nothing.
+_NEGATED = re.compile(r"\b(not|non|no)[\s-]+[a-z0-9]+", re.I)
+
+
+def service_words() -> dict[str, tuple[str, ...]]:
+    """The words that choose each service: its name and the file's spoken_as."""
+    return {key: (spoken(svc.name), *svc.spoken_as) for key, svc in service().services.items()}
+
+
+def mention_words() -> dict[str, tuple[str, ...]]:
+    """A service named before the question ("I'd like to refer her to <a service>"): only its own names count."""
+    return {key: svc.mention for key, svc in service().services.items()}
+
+
+def own_words() -> frozenset[str]:
+    """The words of the services' own names: no part of a person's name, so "<service> team" is no patient's
+    name. (Not every word that chooses a service: "Quick" or "Fast" can be a surname; nor "and" or "re".)"""
+    return frozenset(word for svc in service().services.values() for name in (spoken(svc.name), *svc.mention)
+                     for word in name.split() if len(word) > 3)
 
 
 def referrer_kind(tracker: Tracker) -> str:
@@ -30,11 +51,20 @@ def allowed_services(tracker: Tracker) -> list[str]:
     return service().services_for(referrer_kind(tracker))
 
 
+def chosen_in(text: str) -> str | None:
+    return choose(_NEGATED.sub(" ", text or ""), service_words())
+
+
 def service_mentioned(tracker: Tracker) -> str | None:
     """The one service the caller has named by name so far in the conversation, if they named just one."""
-    named = {choose(event.get("text") or "", MENTION_WORDS) for event in tracker.events if event.get("event") == "user"}
+    words = mention_words()
+    named = {choose(event.get("text") or "", words) for event in tracker.events if event.get("event") == "user"}
     named.discard(None)
     return named.pop() if len(named) == 1 else None
+
+
+def names(keys: list[str]) -> str:
+    return " or ".join(service().services[key].name for key in keys)
 
 
 def services_explained(allowed: list[str]) -> str:
@@ -46,25 +76,44 @@ def services_explained(allowed: list[str]) -> str:
     return f"{said} Which one is the referral for?"
 
 
+def who_may_refer(key: str) -> str:
+    """"a health care professional, such as the person's GP": from the service's referrers in the file."""
+    definition = service()
+    kinds = [kind for kind in REFERRER_WORDS if kind in definition.services[key].referrers]
+    who = " or ".join(REFERRER_WORDS[kind] for kind in kinds)
+    if kinds == ["health_professional"]:
+        example = next((p.name for p in definition.professions.values() if p.kind == "health_professional"), None)
+        if example:
+            who += f", such as the person's {example}"
+    return who
+
+
+def refusal(chosen: str, allowed: list[str]) -> str:
+    text = f"{service().services[chosen].name} referrals have to come from {who_may_refer(chosen)}."
+    if allowed:
+        text += f" I can take a {names(allowed[:1])} referral instead."
+    return text
+
+
 class ValidateServiceForm(ReferralFormValidation):
     def name(self) -> str:
         return "validate_service_form"
 
     def validate_service(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         allowed = allowed_services(tracker)
-        if question_instead(value, {**SERVICE_WORDS, **YES_NO}):  # "which one is quicker?" chooses nothing
+        if question_instead(value, {**service_words(), **YES_NO}):  # "which one is quicker?" chooses nothing
             return self.reask(dispatcher, tracker, "service", services_explained(allowed))
-        chosen = INTENT_SERVICE.get(intent_of(tracker)) or choose(value, SERVICE_WORDS)
+        chosen = chosen_in(value)
         if chosen is None and yes_or_no(tracker, value):  # "yes" to "shall we go ahead?" or "you mentioned ..."
             mentioned = service_mentioned(tracker)
             chosen = allowed[0] if len(allowed) == 1 else mentioned if mentioned in allowed else None
+        if chosen is None and intent_of(tracker) == CHOOSING and len(allowed) == 1:  # "that service please"
+            chosen = allowed[0]
         if chosen is None:
-            return self.reask(dispatcher, tracker, "service", "Sorry, which service is this referral for?")
-        if chosen not in allowed:
-            names = service().services
             return self.reask(dispatcher, tracker, "service",
-                              f"{names[chosen].name} referrals have to come from a health care professional, such "
-                              f"as the person's GP. I can take a {names[allowed[0]].name} referral instead.")
+                              f"Sorry, which service is this referral for: {names(allowed)}?")
+        if chosen not in allowed:
+            return self.reask(dispatcher, tracker, "service", refusal(chosen, allowed))
         return {"service": chosen}
 
     def ask_service(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

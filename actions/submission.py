@@ -16,25 +16,18 @@ from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from referral_rules import contract
+
 from . import intake_client, outbox
-from .form_base import NOT_APPLICABLE, channel_of, out_of_hours_notice, service
+from .form_base import channel_of, out_of_hours_notice, service
 from .parsing import items
 from .public_callers import contacts_text
-from .summary import FIELDS, start_correction
+from .summary import FIELDS, asked_as, start_correction
 
 log = logging.getLogger(__name__)
 
 # The API's name for a refused field -> the slot the caller corrects at the read-back.
-FIELD_SLOTS = {"patient.given_name": "patient_name", "patient.family_name": "patient_name",
-               "patient.date_of_birth": "patient_date_of_birth", "patient.nhs_number": "patient_nhs_number",
-               "patient.address_line": "patient_address", "patient.postcode": "patient_postcode",
-               "patient.phone": "patient_phone", "expected_discharge_date": "expected_discharge_date",
-               "reason": "reason", "difficulties": "difficulties", "goals": "goals", "risks": "risks"}
-
-
-def known(value):
-    """A slot's value, or None for an answer not given ("", "unknown", or a question that did not apply)."""
-    return None if value in (None, "", NOT_APPLICABLE, "unknown") else value
+FIELD_SLOTS = {f.request_path: f.slot for f in contract.FIELDS.values() if f.slot in FIELDS and f.request_path}
 
 
 def _list(value) -> list[str]:
@@ -44,35 +37,24 @@ def _list(value) -> list[str]:
     return [str(v) for v in value or [] if str(v).strip()]
 
 
+def _asked(field: contract.Field, slot) -> bool:
+    """Whether the field's question applies (no discharge date for a patient at home)."""
+    if not field.only_when:
+        return True
+    other, value = field.only_when
+    return contract.FIELDS[other].answer(slot(contract.FIELDS[other].slot)) == value
+
+
 def referral_payload(tracker: Tracker) -> dict:
+    """The referral as the intake API takes it, made from the slots by the referral contract. A field whose
+    answer is not known (not given, "unknown", or a question that did not apply) is sent as null."""
     slot = tracker.get_slot
-    given, _, family = (slot("patient_name") or "").rpartition(" ")
-    if slot("caller_type") == "professional":
-        body, _, number = (slot("registration_number") or "").partition(" ")
-        referrer = {"kind": "professional", "registration_body": body, "registration_number": number}
-    else:
-        referrer = {"kind": "returning_client", "name": slot("caller_name"),
-                    "relationship": slot("caller_relationship"), "phone": slot("caller_phone")}
-    referrer["verification"] = slot("verification")
-    return {
-        "service": slot("service"),
-        "channel": channel_of(tracker),
-        "conversation_id": tracker.sender_id,
-        "referrer": referrer,
-        "patient": {"given_name": given, "family_name": family, "date_of_birth": slot("patient_date_of_birth"),
-                    "nhs_number": known(slot("patient_nhs_number")), "address_line": slot("patient_address"),
-                    "postcode": slot("patient_postcode"), "phone": slot("patient_phone"),
-                    "lives_alone": bool(slot("lives_alone"))},
-        "consent": slot("consent"),
-        "setting": slot("setting"),
-        "expected_discharge_date": slot("expected_discharge_date") if slot("setting") == "hospital" else None,
-        "reason": slot("reason"),
-        "difficulties": _list(slot("difficulties")),
-        "goals": _list(slot("goals")),
-        "risks": _list(slot("risks")),
-        "mental_health_crisis": bool(slot("mental_health_crisis")),
-        "urgency": slot("urgency"),
-    }
+    kind = contract.FIELDS["referrer.kind"].answer(slot("caller_type"))
+    payload: dict = {"channel": channel_of(tracker), "conversation_id": tracker.sender_id}
+    for field in contract.slot_fields(kind):
+        value = _list(slot(field.slot)) if field.kind == "list" else field.answer(slot(field.slot))
+        contract.put(payload, field.request_path, value if _asked(field, slot) else None)
+    return payload
 
 
 def spoken_reference(reference: str) -> str:
@@ -111,7 +93,7 @@ class ActionSubmitReferral(Action):
         slot = FIELD_SLOTS.get(field or "")
         if slot:
             dispatcher.utter_message(text=f"Sorry, I can't send the referral as it is: {reply.body.get('message')} "
-                                          f"Let's change {FIELDS[slot][2]}.")
+                                          f"Let's change {asked_as(slot)}.")
             return [SlotSet("referral_key", key), *(SlotSet(k, v) for k, v in start_correction(slot).items()),
                     FollowupAction("confirm_form")]
         d = service()

@@ -7,30 +7,49 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from referral_rules import contract
+
 from .clinical import ValidateClinicalForm
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, service
 from .parsing import YES_NO, intent_of, negated, question_instead, yes_or_no
 from .patient import ValidatePatientForm
 
-# Words a caller uses for a field -> (slot, the form validation that checks it, how to ask for it).
+# The fields a caller may correct at the read-back: slot -> (words a caller uses for it, the form validation that
+# checks it). How the line names each to the caller is the referral contract's (``asked_as``).
 FIELDS = {
-    "patient_name": (("name", "surname", "first name"), ValidatePatientForm, "the patient's full name"),
-    "patient_date_of_birth": (("date of birth", "dob", "birthday", "born"), ValidatePatientForm, "the date of birth"),
-    "patient_nhs_number": (("nhs number", "nhs no", "nhs"), ValidatePatientForm, "the NHS number"),
-    "patient_address": (("address", "street", "house number"), ValidatePatientForm, "the first line of the address"),
-    "patient_postcode": (("postcode", "post code"), ValidatePatientForm, "the postcode"),
-    "patient_phone": (("phone", "number to call", "telephone", "mobile", "contact number"), ValidatePatientForm,
-                      "the patient's phone number"),
-    "lives_alone": (("lives alone", "live alone", "living alone"), ValidatePatientForm, "whether they live alone"),
-    "expected_discharge_date": (("discharge",), ValidateClinicalForm, "the expected discharge date"),
-    "reason": (("reason",), ValidateClinicalForm, "the reason for referral"),
-    "difficulties": (("difficulties", "difficulty", "struggling", "problems"), ValidateClinicalForm,
-                     "what they are finding difficult"),
-    "goals": (("goals", "goal"), ValidateClinicalForm, "their goals"),
-    "risks": (("risks", "risk"), ValidateClinicalForm, "the risks"),
-    "mental_health_crisis": (("mental health", "crisis"), ValidateClinicalForm, "mental health crisis involvement"),
-    "urgency": (("urgency", "urgent", "priority"), ValidateClinicalForm, "how urgent it is"),
+    "patient_name": (("name", "surname", "first name"), ValidatePatientForm),
+    "patient_date_of_birth": (("date of birth", "dob", "birthday", "born"), ValidatePatientForm),
+    "patient_nhs_number": ((), ValidatePatientForm),  # the service's identifier's words: _identifier_words()
+    "patient_address": (("address", "street", "house number"), ValidatePatientForm),
+    "patient_postcode": (("postcode", "post code"), ValidatePatientForm),
+    "patient_phone": (("phone", "number to call", "telephone", "mobile", "contact number"), ValidatePatientForm),
+    "lives_alone": (("lives alone", "live alone", "living alone"), ValidatePatientForm),
+    "expected_discharge_date": (("discharge",), ValidateClinicalForm),
+    "reason": (("reason",), ValidateClinicalForm),
+    "difficulties": (("difficulties", "difficulty", "struggling", "problems"), ValidateClinicalForm),
+    "goals": (("goals", "goal"), ValidateClinicalForm),
+    "risks": (("risks", "risk"), ValidateClinicalForm),
+    "mental_health_crisis": (("mental health", "crisis"), ValidateClinicalForm),
+    "urgency": (("urgency", "urgent", "priority"), ValidateClinicalForm),
 }
+
+
+def _identifier_words() -> tuple[str, ...]:
+    """"nhs number", "nhs no", "nhs" -- or "chi number", "chi no", "chi": the service's patient identifier."""
+    name = contract.identifier_name(service()).lower()
+    short = name.split()[0]
+    return (name, f"{short} no", short)
+
+
+def words_for(slot: str) -> tuple[str, ...]:
+    return _identifier_words() if slot == "patient_nhs_number" else FIELDS[slot][0]
+
+
+def asked_as(slot: str) -> str:
+    """How the line names a field to the caller: "the date of birth", "the NHS number"."""
+    return contract.said(slot, service()) or slot.replace("_", " ")
+
+
 # "Looks good, send it", "all good thanks": a yes to "is that all correct?" in other words.
 _SEND = re.compile(r"\b(send|submit|go ahead|looks? (good|right|fine|correct|ok)|all (good|correct|fine|right|ok)|"
                    r"spot on|perfect|lovely|great|brilliant|that'?s (fine|good|it|correct|right))\b", re.I)
@@ -42,7 +61,7 @@ _VALUE_AFTER = re.compile(r"^(?:number|no|line|code)?\s*(?:is|'s|should be|shoul
 def value_after(text: str, slot: str) -> str | None:
     """The new value in "actually the postcode is W2 4RJ"; None for "change the postcode"."""
     lowered = text.lower()
-    for word in sorted(FIELDS[slot][0], key=len, reverse=True):
+    for word in sorted(words_for(slot), key=len, reverse=True):
         at = lowered.find(word)
         if at >= 0:
             match = _VALUE_AFTER.match(text[at + len(word):].strip(" ,."))
@@ -52,7 +71,7 @@ def value_after(text: str, slot: str) -> str | None:
 
 def field_named(text: str) -> str | None:
     lowered = " " + re.sub(r"[^a-z0-9 ]+", " ", (text or "").lower()) + " "
-    matches = [(len(w), slot) for slot, (words, _, _) in FIELDS.items() for w in words if f" {w} " in lowered]
+    matches = [(len(w), slot) for slot in FIELDS for w in words_for(slot) if f" {w} " in lowered]
     return max(matches)[1] if matches else None
 
 
@@ -109,7 +128,7 @@ class ValidateConfirmForm(ReferralFormValidation):
 
     def ask_correction_value(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         slot = tracker.get_slot("correction")
-        dispatcher.utter_message(text=f"What should {FIELDS[slot][2]} be?" if slot in FIELDS else "What is the new value?")
+        dispatcher.utter_message(text=f"What should {asked_as(slot)} be?" if slot in FIELDS else "What is the new value?")
 
     def ask_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(text="Here is the referral:\n" + "\n".join(summary_lines(tracker)))
@@ -117,28 +136,34 @@ class ValidateConfirmForm(ReferralFormValidation):
                                       "for example \"change the postcode\".")
 
 
+def _yes_no(value) -> str:
+    return "yes" if value else "no"
+
+
 def summary_lines(tracker: Tracker) -> list[str]:
+    """The referral read back to the caller, in the words of the referral contract."""
     d = service()
     slot = tracker.get_slot
     routing = slot("routing") or {}
     borough = (routing.get("borough") or {}).get("name")
     referrer = slot("referrer") or {}
+    relationship = contract.choice_label("referrer.relationship", slot("caller_relationship"))
     who = (f"{referrer.get('name')}, {referrer.get('profession_name')}, {referrer.get('organisation')}"
-           if slot("caller_type") == "professional" else f"{slot('caller_name')} ({slot('caller_relationship')})")
-    nhs = slot("patient_nhs_number")
+           if slot("caller_type") == "professional" else f"{slot('caller_name')} ({relationship})")
+    identifier = contract.known(slot("patient_nhs_number"))
+    setting = slot("setting")
     lines = [
         f"Referral to {d.services[slot('service')].name}, from {who}.",
-        f"Patient: {slot('patient_name')}, born {slot('patient_date_of_birth')}, NHS number "
-        f"{'not known' if nhs in (None, 'unknown') else nhs}.",
+        f"Patient: {slot('patient_name')}, born {slot('patient_date_of_birth')}, {contract.identifier_name(d)} "
+        f"{identifier or 'not known'}.",
         f"Address: {slot('patient_address')}, {slot('patient_postcode')}" + (f" ({borough})." if borough else "."),
-        f"Phone: {slot('patient_phone')}. Lives alone: {'yes' if slot('lives_alone') else 'no'}. "
-        f"Consent: {'best-interests decision' if slot('consent') == 'best_interests' else 'given'}.",
-        "Where they are now: " + {"home": "at home", "hospital": "in hospital", "care_home": "in a care home"}.get(
-            slot("setting"), str(slot("setting")))
-        + (f", expected discharge {slot('expected_discharge_date')}." if slot("setting") == "hospital" else "."),
+        f"Phone: {slot('patient_phone')}. Lives alone: {_yes_no(slot('lives_alone'))}. "
+        f"Consent: {contract.choice_label('consent', slot('consent'))}.",
+        "Where they are now: " + contract.choice_label("setting", setting)
+        + (f", expected discharge {slot('expected_discharge_date')}." if setting == "hospital" else "."),
         f"Reason: {slot('reason')}.",
         f"Difficulties: {', '.join(slot('difficulties') or [])}. Goals: {', '.join(slot('goals') or [])}.",
         f"Risks: {', '.join(slot('risks') or []) or 'none given'}. Mental health crisis: "
-        f"{'yes' if slot('mental_health_crisis') else 'no'}. Urgency: {slot('urgency')}.",
+        f"{_yes_no(slot('mental_health_crisis'))}. Urgency: {contract.choice_label('urgency', slot('urgency'))}.",
     ]
     return lines

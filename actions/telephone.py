@@ -14,13 +14,14 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from intake_api import validation
+from referral_rules import validation
 
 from . import intake_client, outbox
 from .form_base import channel_of
-from .submission import known, referral_payload
+from .submission import referral_payload
 
 log = logging.getLogger(__name__)
+
 
 def gateway_metadata(tracker: Tracker) -> dict:
     """What the voice gateway sends with every turn: {"callback_phone": the caller's number, E.164}."""
@@ -31,29 +32,11 @@ def gateway_metadata(tracker: Tracker) -> dict:
 
 
 def incomplete_payload(tracker: Tracker, callback_phone: str | None) -> dict:
-    """What the professional had given so far; unanswered fields are left out, never guessed."""
-    payload = referral_payload(tracker)
-    given, _, family = (tracker.get_slot("patient_name") or "").rpartition(" ")
-    payload["status"] = "incomplete"
-    payload["channel"] = "voice"
+    """What the professional had given so far: the referral's payload, with null for what was not answered
+    (never guessed), marked incomplete, and the number they called from to call them back."""
+    payload = {**referral_payload(tracker), "status": "incomplete"}
     if callback_phone:
         payload["referrer"]["phone"] = callback_phone
-    payload["patient"] = {
-        "given_name": given or None, "family_name": family or None,
-        "date_of_birth": known(tracker.get_slot("patient_date_of_birth")),
-        "nhs_number": known(tracker.get_slot("patient_nhs_number")),
-        "address_line": known(tracker.get_slot("patient_address")),
-        "postcode": known(tracker.get_slot("patient_postcode")),
-        "phone": known(tracker.get_slot("patient_phone")),
-        "lives_alone": tracker.get_slot("lives_alone") if isinstance(tracker.get_slot("lives_alone"), bool) else None,
-    }
-    consent = tracker.get_slot("consent")
-    payload["consent"] = consent if consent in ("given", "best_interests") else None
-    for field in ("setting", "reason", "urgency", "service"):
-        payload[field] = known(tracker.get_slot(field))
-    payload["expected_discharge_date"] = known(tracker.get_slot("expected_discharge_date"))
-    crisis = tracker.get_slot("mental_health_crisis")
-    payload["mental_health_crisis"] = crisis if isinstance(crisis, bool) else None
     return payload
 
 

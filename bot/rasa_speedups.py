@@ -15,6 +15,7 @@ Rasa 3.6 is in maintenance and these are plain look-ups it repeats on every turn
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable, Dict, Optional, Text, Type
 
 import rasa
@@ -25,6 +26,7 @@ _ORIGINAL_RESOLVE: Callable[..., Optional[Type[Event]]] = Event.resolve_by_type
 _ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 _event_classes: Dict[Text, Type[Event]] = {}
 _response_validator = None
+log = logging.getLogger(__name__)
 
 
 def resolve_event_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
@@ -50,9 +52,12 @@ def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
     return _ORIGINAL_VALIDATE(self, result)  # raises Rasa's own ValidationError, with its message
 
 
-def apply() -> None:
-    """Install both, once, on the Rasa version they were written against."""
+def apply() -> bool:
+    """Install both on the Rasa version they were written against, and say in the log which happened."""
     if not rasa.__version__.startswith("3.6."):
-        return
+        log.warning("rasa_speedups stood aside: written for Rasa 3.6, this is Rasa %s", rasa.__version__)
+        return False
     Event.resolve_by_type = staticmethod(resolve_event_type)  # type: ignore[method-assign]
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    log.info("rasa_speedups applied to Rasa %s", rasa.__version__)
+    return True

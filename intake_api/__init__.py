@@ -1,8 +1,7 @@
-"""CIS referral line intake API.
+"""The referral line's intake API.
 
-The package import stays free of Flask and SQLAlchemy so that the action server (Rasa's
-environment) can import the pure modules: ``validation``, ``postcodes``, ``service_definition``
-and ``clock``.
+The rules it shares with the action server (service definition, validation, postcodes, clock) are in
+``referral_rules``, beside this package.
 """
 
 

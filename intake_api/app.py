@@ -4,9 +4,11 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, current_app, g, jsonify, request
+from flask import Flask, g, jsonify, request
 
-from . import config, errors, postcodes, production, service_definition
+from referral_rules import postcodes, service_definition
+
+from . import config, errors, production
 from .db import make_engine, make_sessionmaker
 from .limits import limiter
 from .store import close_session
@@ -48,8 +50,8 @@ def build_app(overrides: dict | None = None) -> Flask:
         return jsonify({"status": "ok", "service": definition.short_name})
 
     if app.config.get("WARM_POSTCODES", True):
-        # The boroughs' own first letters, so the first caller does not wait for the load.
-        postcodes.warm("WSN")
+        # The area's postcodes' first letters (the file's postcode_areas), so the first caller does not wait.
+        postcodes.warm("".join(dict.fromkeys(area[0] for area in definition.postcode_areas)))
     return app
 
 
@@ -67,6 +69,3 @@ def _access_log(app: Flask) -> None:
         log.info("%s %s %s %.0fms", request.method, request.path, response.status_code, elapsed_ms)
         return response
 
-
-def service() -> service_definition.ServiceDefinition:
-    return current_app.extensions["cis"]["service"]

@@ -8,7 +8,8 @@ from functools import wraps
 from flask import current_app, g, request
 from sqlalchemy import select
 
-from .clock import aware, now
+from referral_rules.clock import now
+
 from .errors import ApiError
 from .models import StaffToken
 from .store import session
@@ -67,6 +68,6 @@ def _live_token(digest: str) -> StaffToken:
     row = session().scalar(select(StaffToken).where(StaffToken.token_sha256 == digest))
     if row is None or row.revoked or not row.staff_user.active or not hmac.compare_digest(row.token_sha256, digest):
         raise ApiError(401, "unauthorised", "That staff token is not accepted.")
-    if aware(row.expires_at) <= now():
+    if row.expires_at <= now():
         raise ApiError(401, "unauthorised", "That staff token has expired: ask an administrator for a new one.")
     return row

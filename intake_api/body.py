@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import request
 
+from referral_rules.validation import Invalid, within_list_limits
+
 from .errors import ApiError
-from .validation import Invalid, within_list_limits
 
 _MISSING = object()
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")

@@ -1,6 +1,8 @@
 """The web chat page: a plain page that talks to the Rasa server's REST channel."""
 from flask import Blueprint, current_app, render_template
 
+from .store import service
+
 bp = Blueprint("chat", __name__)
 
 
@@ -8,4 +10,4 @@ bp = Blueprint("chat", __name__)
 def chat_page():
     rasa_url = current_app.config.get("RASA_PUBLIC_URL") or "http://127.0.0.1:5005"
     return render_template("chat.html", rasa_url=rasa_url.rstrip("/"),
-                           service=current_app.extensions["cis"]["service"])
+                           service=service())

@@ -8,35 +8,38 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select, update
 
-from . import validation
+from referral_rules import validation
+from referral_rules.clock import now
+
 from .auth import token_digest
-from .clock import now
 from .demo import counted
+from .directory import Refused, add_episode, add_staff, enrol_referrer
 from .lookups import find_referrer
 from .migrate import upgrade
-from .models import Client, Episode, Referrer, StaffSession, StaffToken, StaffUser
-from .security import hash_pin, hash_secret, new_pin, new_token
-from .store import audit
+from .models import StaffSession, StaffToken, StaffUser
+from .security import new_token
+from .store import audit, service
 
 
 def _db():
     return current_app.extensions["cis"]["sessions"]()
 
 
-def _definition():
-    return current_app.extensions["cis"]["service"]
-
-
-def _valid(fn, *args):
+def _done(fn, *args):
+    """``fn(*args)``, with a refusal or a failed rule turned into click's error (the only place click's are made)."""
     try:
         return fn(*args)
     except validation.Invalid as exc:
         raise click.BadParameter(exc.message, param_hint=exc.field.replace("_", "-")) from None
+    except Refused as exc:
+        if exc.option:
+            raise click.BadParameter(exc.message, param_hint=exc.option) from None
+        raise click.ClickException(exc.message) from None
 
 
 db_group = AppGroup("db", help="The case store's schema.")
 referrer_group = AppGroup("referrer", help="The referrer directory.")
-client_group = AppGroup("client", help="Returning clients and their past CIS episodes.")
+client_group = AppGroup("client", help="Returning clients and their past episodes of the service.")
 staff_group = AppGroup("staff", help="Staff users and staff API tokens.")
 demo_group = AppGroup("demo", help="Demo data for trying the service out (never in production).")
 
@@ -48,33 +51,8 @@ def db_upgrade():
     click.echo("Case store is at the latest schema.")
 
 
-def enrol_referrer(db, body, number, name, profession, organisation, ods=None, phone=None, pin=None,
-                   pin_hash=None) -> tuple[Referrer, str]:
-    """Enrol a referrer; ``pin_hash`` lets the demo give several referrers one known PIN cheaply."""
-    body = _valid(validation.registration_body, body)
-    professions = _definition().professions
-    if profession not in professions:
-        raise click.BadParameter(f"must be one of {', '.join(professions)}", param_hint="--profession")
-    if body not in professions[profession].registration_bodies:
-        raise click.BadParameter(f"a {professions[profession].name} is registered with "
-                                 f"{' or '.join(professions[profession].registration_bodies)}", param_hint="--body")
-    number = _valid(validation.registration_number, body, number)
-    if pin is not None and not (pin.isdigit() and len(pin) == 6):
-        raise click.BadParameter("a PIN is 6 digits", param_hint="--pin")
-    if find_referrer(db, body, number):
-        raise click.ClickException(f"{body} {number} is already enrolled.")
-    pin = pin or new_pin()
-    referrer = Referrer(registration_body=body, registration_number=number, name=name, profession=profession,
-                        organisation=organisation, ods_code=ods, pin_hash=pin_hash or hash_pin(pin),
-                        phone=_valid(validation.uk_phone, phone) if phone else None)
-    db.add(referrer)
-    db.flush()
-    audit(db, "cli", "referrer.enrolled", referrer_id=referrer.id, registration_body=body, registration_number=number)
-    return referrer, pin
-
-
 @referrer_group.command("enrol")
-@click.option("--body", required=True, help="GMC, NMC, HCPC, GPhC or SWE")
+@click.option("--body", required=True, help="a registration body from the service definition, e.g. GMC")
 @click.option("--number", required=True, help="registration number")
 @click.option("--name", required=True)
 @click.option("--profession", required=True, help="a profession key from the service definition, e.g. gp")
@@ -86,7 +64,8 @@ def referrer_enrol(body, number, name, profession, organisation, ods, phone, pin
     """Enrol a professional referrer."""
     db = _db()
     generated = pin is None
-    referrer, pin = enrol_referrer(db, body, number, name, profession, organisation, ods, phone, pin)
+    referrer, pin = _done(enrol_referrer, db, service(), body, number, name, profession, organisation, ods, phone,
+                          pin)
     db.commit()
     click.echo(f"Enrolled {referrer.name} ({referrer.registration_body} {referrer.registration_number}).")
     if generated:
@@ -99,8 +78,8 @@ def referrer_enrol(body, number, name, profession, organisation, ods, phone, pin
 def referrer_deactivate(body, number):
     """Stop a referrer from verifying."""
     db = _db()
-    body = _valid(validation.registration_body, body)
-    referrer = find_referrer(db, body, _valid(validation.registration_number, body, number))
+    body = _done(validation.registration_body, body, service().registration_bodies)
+    referrer = find_referrer(db, body, _done(validation.registration_number, body, number))
     if referrer is None:
         raise click.ClickException(f"No referrer {body} {number}.")
     referrer.active = False
@@ -109,52 +88,20 @@ def referrer_deactivate(body, number):
     click.echo(f"Deactivated {referrer.name} ({body} {referrer.registration_number}).")
 
 
-def add_episode(db, nhs_number, dob, given_name, family_name, service, ended) -> Client:
-    nhs_number = _valid(validation.nhs_number, nhs_number)
-    born = _valid(validation.date_of_birth, dob, now().date())
-    if service not in _definition().services:
-        raise click.BadParameter(f"must be one of {', '.join(_definition().services)}", param_hint="--service")
-    client = db.scalar(select(Client).where(Client.nhs_number == nhs_number))
-    if client is None:
-        client = Client(nhs_number=nhs_number, date_of_birth=born, given_name=given_name, family_name=family_name)
-        db.add(client)
-    elif client.date_of_birth != born:
-        raise click.ClickException("That NHS number is on record with a different date of birth.")
-    db.add(Episode(client=client, service=service, ended=ended))
-    db.flush()
-    audit(db, "cli", "client.episode_added", service=service)
-    return client
-
-
 @client_group.command("add-episode")
-@click.option("--nhs-number", required=True)
+@click.option("--nhs-number", required=True, help="the patient identifier: NHS number, or CHI number in Scotland")
 @click.option("--dob", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
 @click.option("--given-name", required=True)
 @click.option("--family-name", required=True)
-@click.option("--service", required=True, help="rapid_response or rehab_reablement")
+@click.option("--service", "service_key", required=True, help="a service key from the service definition")
 @click.option("--ended", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
-def client_add_episode(nhs_number, dob, given_name, family_name, service, ended):
-    """Record a past CIS episode, which makes the person a returning client."""
+def client_add_episode(nhs_number, dob, given_name, family_name, service_key, ended):
+    """Record a past episode of the service, which makes the person a returning client."""
     db = _db()
-    client = add_episode(db, nhs_number, dob.date(), given_name, family_name, service, ended.date())
+    client = _done(add_episode, db, service(), nhs_number, dob.date(), given_name, family_name, service_key,
+                   ended.date())
     db.commit()
-    click.echo(f"Recorded a {service} episode for {client.given_name} {client.family_name}.")
-
-
-def add_staff(db, email: str, password: str | None) -> tuple[StaffUser, str]:
-    email = email.strip().lower()
-    if "@" not in email:
-        raise click.BadParameter("must be an email address", param_hint="--email")
-    if db.scalar(select(StaffUser).where(StaffUser.email == email)):
-        raise click.ClickException(f"{email} is already a staff user.")
-    if password is not None and len(password) < 10:
-        raise click.BadParameter("must be at least 10 characters", param_hint="--password")
-    password = password or new_token()[:16]
-    user = StaffUser(email=email, password_hash=hash_secret(password))
-    db.add(user)
-    db.flush()
-    audit(db, "cli", "staff.added", staff_user=email)
-    return user, password
+    click.echo(f"Recorded a {service_key} episode for {client.given_name} {client.family_name}.")
 
 
 def _staff_user(db, email: str) -> StaffUser:
@@ -189,7 +136,7 @@ def staff_add(email, password):
     """Add a staff user."""
     db = _db()
     generated = password is None
-    user, password = add_staff(db, email, password)
+    user, password = _done(add_staff, db, email, password)
     db.commit()
     click.echo(f"Added staff user {user.email}.")
     if generated:
@@ -273,7 +220,7 @@ def demo_load(allow_non_sqlite):
         raise click.ClickException("Demo data goes into a local SQLite case store only; this DATABASE_URL looks "
                                    "like a real deployment (use --allow-non-sqlite for a throw-away database).")
     db = _db()
-    for line in load_demo(db):
+    for line in _done(load_demo, db, service()):
         click.echo(line)
     db.commit()
 

@@ -12,7 +12,7 @@ def from_environment() -> dict:
         # development (the default): `make run` on one machine. production: the service refuses to start with
         # demo accounts, generated or weak secrets, or a test clock (intake_api/production.py).
         "CIS_ENV": environment,
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'cis.sqlite3'}",
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / _store_name()}",
         "INTAKE_SERVICE_TOKEN": os.environ.get("INTAKE_SERVICE_TOKEN", ""),
         "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN", ""),
         # The action server's own secret (Rasa presents it); the API only checks, in production, that it is a
@@ -38,6 +38,11 @@ def from_environment() -> dict:
         # Flask answers 413 at once. The voice gateway takes much less (voice/routes.py).
         "MAX_CONTENT_LENGTH": 64 * 1024,
     }
+
+
+def _store_name() -> str:
+    """One local case store per service file: instance/cis.sqlite3, instance/west-lothian.sqlite3."""
+    return Path(os.environ.get("SERVICE_DEFINITION") or "cis.yml").stem + ".sqlite3"
 
 
 def _environment() -> str:

@@ -6,7 +6,7 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from .validation import Invalid
+from referral_rules.validation import Invalid
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 """A referral as a FHIR R4 Bundle (validated against fhir.resources' R4B models before it leaves).
 
-ServiceRequest (the referral), Patient (NHS number), and who asked for it: a professional as Practitioner
+ServiceRequest (the referral), Patient (the service's patient identifier: NHS number, or CHI number in
+Scotland), and who asked for it: a professional as Practitioner
 (registration number in the UK Core system of their body) with PractitionerRole and Organization (ODS code
 when known); a relative or carer of a returning client as RelatedPerson; a returning client calling for
 themselves as the Patient.
@@ -11,12 +12,14 @@ import uuid
 
 from fhir.resources.R4B.bundle import Bundle
 
-from .clock import now
-from .models import Referral, Referrer
-from .serialise import iso
-from .service_definition import ServiceDefinition
+from referral_rules.clock import now
+from referral_rules.contract import choice_label, label
+from referral_rules.service_definition import ServiceDefinition
 
-NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+from .models import Referral
+from .serialise import iso
+
+NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"  # when the service definition names no other
 ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
 # FHIR ServiceRequest.status: what the team will do with it.
 STATUS = {"incomplete": "draft", "new": "active", "triaged": "active", "accepted": "active",
@@ -50,12 +53,18 @@ def _phone(number: str | None, use: str) -> list[dict]:
     return [{"system": "phone", "value": number, "use": use}] if number else []
 
 
-def _patient(r: Referral) -> dict:
+def identifier_system(definition: ServiceDefinition) -> str:
+    identifier = getattr(definition, "patient_identifier", None)
+    return getattr(identifier, "fhir_system", None) or NHS_NUMBER_SYSTEM
+
+
+def _patient(r: Referral, definition: ServiceDefinition) -> dict:
     name = _drop_empty({"family": r.patient_family_name,
                         "given": [r.patient_given_name] if r.patient_given_name else []})
     return {
         "resourceType": "Patient",
-        "identifier": [{"system": NHS_NUMBER_SYSTEM, "value": r.patient_nhs_number}] if r.patient_nhs_number else [],
+        "identifier": [{"system": identifier_system(definition), "value": r.patient_nhs_number}]
+        if r.patient_nhs_number else [],
         "name": [name] if name else [],
         "birthDate": iso(r.patient_date_of_birth),
         "telecom": _phone(r.patient_phone, "home"),
@@ -65,13 +74,13 @@ def _patient(r: Referral) -> dict:
     }
 
 
-def _requester(entries: _Entries, r: Referral, referrer: Referrer | None, definition: ServiceDefinition,
-               patient_url: str) -> str:
+def _requester(entries: _Entries, r: Referral, definition: ServiceDefinition, patient_url: str) -> str:
     if r.referrer_kind == "returning_client":
         if r.referrer_relationship in (None, "self"):
             return patient_url
         return entries.add({"resourceType": "RelatedPerson", "patient": {"reference": patient_url},
-                            "relationship": [{"text": r.referrer_relationship}],
+                            "relationship": [{"text": choice_label("referrer.relationship",
+                                                                   r.referrer_relationship)}],
                             "name": [{"text": r.referrer_name}] if r.referrer_name else [],
                             "telecom": _phone(r.referrer_phone, "mobile")})
     body, number = r.referrer_registration_body, r.referrer_registration_number
@@ -84,7 +93,7 @@ def _requester(entries: _Entries, r: Referral, referrer: Referrer | None, defini
     })
     role = {"resourceType": "PractitionerRole", "practitioner": {"reference": practitioner}}
     if r.referrer_organisation:
-        ods = referrer.ods_code if referrer is not None else None
+        ods = r.referrer.ods_code if r.referrer is not None else None
         role["organization"] = {"reference": entries.add({
             "resourceType": "Organization", "name": r.referrer_organisation,
             "identifier": [{"system": ODS_SYSTEM, "value": ods}] if ods else []})}
@@ -95,31 +104,36 @@ def _requester(entries: _Entries, r: Referral, referrer: Referrer | None, defini
 
 
 def _notes(r: Referral) -> list[dict]:
-    setting = r.setting or "not recorded"
+    """What has no place of its own in the resources, one line each, labelled as the staff page labels it."""
+    def items(values) -> str:
+        return ", ".join(values or []) or "none recorded"
+
+    setting = choice_label("setting", r.setting)
     if r.expected_discharge_date:
-        setting += f", expected discharge {iso(r.expected_discharge_date)}"
-    contacts = "; ".join(f"{c.get('name')} {c.get('phone')}" for c in r.routing_contacts or [])
+        setting += f", {label('expected_discharge_date').lower()} {iso(r.expected_discharge_date)}"
+    contacts = "; ".join(" ".join(filter(None, (c.get("name"), c.get("phone")))) for c in r.routing_contacts or [])
     lines = [
-        f"Setting: {setting}",
-        f"Difficulties: {', '.join(r.difficulties or []) or 'none recorded'}",
-        f"Goals: {', '.join(r.goals or []) or 'none recorded'}",
-        f"Risks: {', '.join(r.risks or []) or 'none recorded'}",
-        f"Mental health crisis: {_yes_no(r.mental_health_crisis)}",
-        f"Lives alone: {_yes_no(r.patient_lives_alone)}",
-        f"Consent: {r.consent or 'not recorded'}",
-        f"Urgency: {r.urgency or 'not recorded'}",
-        f"Received {'out of hours' if r.out_of_hours else 'in opening hours'} by {r.channel}",
+        f"{label('setting')}: {setting}",
+        f"{label('difficulties')}: {items(r.difficulties)}",
+        f"{label('goals')}: {items(r.goals)}",
+        f"{label('risks')}: {items(r.risks)}",
+        f"{label('mental_health_crisis')}: {_yes_no(r.mental_health_crisis)}",
+        f"{label('patient.lives_alone')}: {_yes_no(r.patient_lives_alone)}",
+        f"{label('consent')}: {choice_label('consent', r.consent)}",
+        f"{label('urgency')}: {choice_label('urgency', r.urgency)}",
+        f"Received {'out of hours' if r.out_of_hours else 'in opening hours'} by {choice_label('channel', r.channel)}",
     ]
     if r.borough_name:
-        lines.append(f"Borough: {r.borough_name}" + (f"; adult social care: {contacts}" if contacts else ""))
+        lines.append(f"{label('borough.name')}: {r.borough_name}"
+                     + (f"; {label('routing.contacts').lower()}: {contacts}" if contacts else ""))
     return [{"text": line} for line in lines]
 
 
-def referral_bundle(r: Referral, referrer: Referrer | None, definition: ServiceDefinition) -> Bundle:
+def referral_bundle(r: Referral, definition: ServiceDefinition) -> Bundle:
     """The referral as a validated R4B Bundle (a pydantic ValidationError would mean a bug here, not bad input)."""
     entries = _Entries(r.reference)
-    patient_url = entries.add(_patient(r))
-    requester = _requester(entries, r, referrer, definition, patient_url)
+    patient_url = entries.add(_patient(r, definition))
+    requester = _requester(entries, r, definition, patient_url)
     service = definition.services.get(r.service or "")
     entries.add({
         "resourceType": "ServiceRequest",

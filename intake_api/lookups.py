@@ -10,7 +10,7 @@ from .models import Client, Referrer
 
 
 def find_returning_client(db: Session, nhs_number: str, date_of_birth: date) -> Client | None:
-    """The client with this NHS number and date of birth who has had a CIS episode, if any."""
+    """The client with this NHS number and date of birth who has had an episode of the service's care, if any."""
     client = db.scalar(select(Client).where(Client.nhs_number == nhs_number))
     if client is None or client.date_of_birth != date_of_birth or not client.episodes:
         return None

@@ -1,28 +1,38 @@
 """The case store: SQLAlchemy 2.0 typed models. Migrations in intake_api/migrations build the schema."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, Optional
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
-from .clock import now
+from referral_rules.clock import now
+from referral_rules.contract import COLUMN_LENGTH as LENGTH  # a referral's text columns, as the contract says
 
-STATUSES = ("incomplete", "new", "triaged", "accepted", "declined", "redirected")
-# Staff may move a referral only along these edges.
-TRANSITIONS = {
-    "incomplete": ("triaged", "declined"),
-    "new": ("triaged",),
-    "triaged": ("accepted", "declined", "redirected"),
-    "accepted": (),
-    "declined": (),
-    "redirected": (),
-}
+
+class UTCDateTime(TypeDecorator):
+    """A moment, stored in UTC and always given back aware in UTC: PostgreSQL keeps the zone, SQLite keeps
+    none, so without this SQLite gives back naive times. A naive time given to it is taken as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        utc = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Referrer(Base):
@@ -79,7 +89,7 @@ class Verification(Base):
 
 
 class Client(Base):
-    """A person CIS has supported before (a returning client)."""
+    """A person the service has supported before (a returning client)."""
 
     __tablename__ = "clients"
 
@@ -93,7 +103,7 @@ class Client(Base):
 
 
 class Episode(Base):
-    """A past CIS episode of care."""
+    """A past episode of the service's care."""
 
     __tablename__ = "episodes"
 
@@ -105,51 +115,54 @@ class Episode(Base):
 
 
 class Referral(Base):
+    """A referral or an incomplete intake; its fields are those of referral_rules.contract."""
+
     __tablename__ = "referrals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    reference: Mapped[str] = mapped_column(String(LENGTH["reference"]), unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     request_fingerprint: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
-    service: Mapped[Optional[str]] = mapped_column(String(40), index=True)
-    channel: Mapped[str] = mapped_column(String(20), index=True)
-    conversation_id: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(LENGTH["status"]), default="new", index=True)
+    service: Mapped[Optional[str]] = mapped_column(String(LENGTH["service"]), index=True)
+    channel: Mapped[str] = mapped_column(String(LENGTH["channel"]), index=True)
+    conversation_id: Mapped[str] = mapped_column(String(LENGTH["conversation_id"]), index=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
     out_of_hours: Mapped[bool] = mapped_column(Boolean)
 
-    referrer_kind: Mapped[str] = mapped_column(String(30))
+    referrer_kind: Mapped[str] = mapped_column(String(LENGTH["referrer_kind"]))
     referrer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("referrers.id"))
-    referrer_name: Mapped[Optional[str]] = mapped_column(String(200))
-    referrer_profession: Mapped[Optional[str]] = mapped_column(String(40))
-    referrer_registration_body: Mapped[Optional[str]] = mapped_column(String(8))
-    referrer_registration_number: Mapped[Optional[str]] = mapped_column(String(16))
-    referrer_organisation: Mapped[Optional[str]] = mapped_column(String(200))
-    referrer_relationship: Mapped[Optional[str]] = mapped_column(String(40))
-    referrer_phone: Mapped[Optional[str]] = mapped_column(String(20))
+    referrer_name: Mapped[Optional[str]] = mapped_column(String(LENGTH["referrer_name"]))
+    referrer_profession: Mapped[Optional[str]] = mapped_column(String(LENGTH["referrer_profession"]))
+    referrer_registration_body: Mapped[Optional[str]] = mapped_column(String(LENGTH["referrer_registration_body"]))
+    referrer_registration_number: Mapped[Optional[str]] = mapped_column(
+        String(LENGTH["referrer_registration_number"]))
+    referrer_organisation: Mapped[Optional[str]] = mapped_column(String(LENGTH["referrer_organisation"]))
+    referrer_relationship: Mapped[Optional[str]] = mapped_column(String(LENGTH["referrer_relationship"]))
+    referrer_phone: Mapped[Optional[str]] = mapped_column(String(LENGTH["referrer_phone"]))
 
-    patient_given_name: Mapped[Optional[str]] = mapped_column(String(100))
-    patient_family_name: Mapped[Optional[str]] = mapped_column(String(100))
+    patient_given_name: Mapped[Optional[str]] = mapped_column(String(LENGTH["patient_given_name"]))
+    patient_family_name: Mapped[Optional[str]] = mapped_column(String(LENGTH["patient_family_name"]))
     patient_date_of_birth: Mapped[Optional[date]] = mapped_column(Date)
-    patient_nhs_number: Mapped[Optional[str]] = mapped_column(String(10))
-    patient_address_line: Mapped[Optional[str]] = mapped_column(String(300))
-    patient_postcode: Mapped[Optional[str]] = mapped_column(String(10))
-    patient_phone: Mapped[Optional[str]] = mapped_column(String(20))
+    patient_nhs_number: Mapped[Optional[str]] = mapped_column(String(LENGTH["patient_nhs_number"]))
+    patient_address_line: Mapped[Optional[str]] = mapped_column(String(LENGTH["patient_address_line"]))
+    patient_postcode: Mapped[Optional[str]] = mapped_column(String(LENGTH["patient_postcode"]))
+    patient_phone: Mapped[Optional[str]] = mapped_column(String(LENGTH["patient_phone"]))
     patient_lives_alone: Mapped[Optional[bool]] = mapped_column(Boolean)
 
-    borough_code: Mapped[Optional[str]] = mapped_column(String(9), index=True)
-    borough_name: Mapped[Optional[str]] = mapped_column(String(100))
+    borough_code: Mapped[Optional[str]] = mapped_column(String(LENGTH["borough_code"]), index=True)
+    borough_name: Mapped[Optional[str]] = mapped_column(String(LENGTH["borough_name"]))
     routing_contacts: Mapped[list[Any]] = mapped_column(default=list)
 
-    consent: Mapped[Optional[str]] = mapped_column(String(20))
-    setting: Mapped[Optional[str]] = mapped_column(String(20))
+    consent: Mapped[Optional[str]] = mapped_column(String(LENGTH["consent"]))
+    setting: Mapped[Optional[str]] = mapped_column(String(LENGTH["setting"]))
     expected_discharge_date: Mapped[Optional[date]] = mapped_column(Date)
     reason: Mapped[Optional[str]] = mapped_column(Text)
     difficulties: Mapped[list[Any]] = mapped_column(default=list)
     goals: Mapped[list[Any]] = mapped_column(default=list)
     risks: Mapped[list[Any]] = mapped_column(default=list)
     mental_health_crisis: Mapped[Optional[bool]] = mapped_column(Boolean)
-    urgency: Mapped[Optional[str]] = mapped_column(String(20))
+    urgency: Mapped[Optional[str]] = mapped_column(String(LENGTH["urgency"]))
 
     verification_id: Mapped[Optional[int]] = mapped_column(ForeignKey("verifications.id"))
 

@@ -1,8 +1,8 @@
 """A referral as the action server posts it, checked field by field and against the service rules.
 
-Returns the column values for ``models.Referral``; everything derived (borough, routing, out of
-hours, the professional's details) is worked out here from the case store and the service
-definition, never taken on trust from the caller.
+Each field is read by its entry in referral_rules.contract (its name, allowed values and limits). Returns the
+column values for ``models.Referral``; everything derived (borough, routing, out of hours, the professional's
+details) is worked out here from the case store and the service definition, never taken on trust.
 """
 from __future__ import annotations
 
@@ -10,29 +10,52 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from . import body, validation, verifications
+from referral_rules import validation
+from referral_rules.contract import CONSENT, FIELDS, Field, where_and_key
+from referral_rules.service_definition import ServiceDefinition
+
+from . import body, verifications
 from .errors import ApiError
 from .lookups import find_referrer
-from .service_definition import ServiceDefinition
-from .validation import MAX_LENGTH
 
-CHANNELS = ("chat", "voice")
-REFERRER_KINDS = ("professional", "returning_client")
-RELATIONSHIPS = ("self", "family", "carer", "friend")
-CONSENT = ("given", "best_interests")
-SETTINGS = ("home", "hospital", "care_home")
-URGENCY = ("urgent", "soon", "routine")
+POSTED_STATUSES = ("new", "incomplete")
 
 
-def _professional(db: Session, data: dict, conversation: str, moment: datetime) -> tuple[dict, str]:
+def _text(data: dict, path: str, required: bool = True) -> str | None:
+    field = FIELDS[path]
+    where, key = where_and_key(field.request_path)
+    # Free text is refused beyond what the store holds; a value still to be normalised, beyond posted_max.
+    limit = field.posted_max or (field.max_length if field.kind in ("text", "long_text") else None)
+    return body.text(data, key, where, required, **({"max_length": limit} if limit else {}))
+
+
+def _choice(data: dict, path: str, allowed=None, required: bool = True) -> str | None:
+    field = FIELDS[path]
+    where, key = where_and_key(field.request_path)
+    return body.choice(data, key, tuple(allowed if allowed is not None else field.choices), where, required)
+
+
+def _boolean(data: dict, path: str, required: bool = True) -> bool | None:
+    where, key = where_and_key(FIELDS[path].request_path)
+    return body.boolean(data, key, where, required)
+
+
+def _list(data: dict, path: str) -> list[str]:
+    where, key = where_and_key(FIELDS[path].request_path)
+    return body.text_list(data, key, where, required=False)
+
+
+def _professional(db: Session, data: dict, conversation: str, moment: datetime,
+                  definition: ServiceDefinition) -> tuple[dict, str]:
     """The professional named, who must have passed their PIN check in this conversation."""
-    registration_body = validation.registration_body(body.text(data, "registration_body", "referrer."))
-    number = validation.registration_number(registration_body, body.text(data, "registration_number", "referrer."))
-    proof = verifications.proof(db, body.text(data, "verification", "referrer.", required=False, max_length=100),
-                                "referrer", conversation, moment)
+    registration_body = validation.registration_body(_text(data, "referrer.registration.body"),
+                                                     getattr(definition, "registration_bodies", None))
+    number = validation.registration_number(registration_body, _text(data, "referrer.registration.number"))
+    proof = verifications.proof(db, _text(data, "referrer.verification", required=False), "referrer",
+                                conversation, moment)
     referrer = find_referrer(db, registration_body, number)
     verifications.for_referrer(db, proof, referrer, moment)
-    phone = body.text(data, "phone", "referrer.", required=False, max_length=40)
+    phone = _text(data, "referrer.phone", required=False)
     fields = {
         "verification_id": proof.id,
         "referrer_kind": "professional", "referrer_id": referrer.id, "referrer_name": referrer.name,
@@ -44,42 +67,51 @@ def _professional(db: Session, data: dict, conversation: str, moment: datetime) 
 
 
 def _returning_client(db: Session, data: dict, conversation: str, moment: datetime):
-    """A member of the public, for the returning client found by NHS number and date of birth in this
+    """A member of the public, for the returning client found by patient identifier and date of birth in this
     conversation (the proof is checked against the patient once the patient is parsed)."""
-    proof = verifications.proof(db, body.text(data, "verification", "referrer.", required=False, max_length=100),
-                                "returning_client", conversation, moment)
+    proof = verifications.proof(db, _text(data, "referrer.verification", required=False), "returning_client",
+                                conversation, moment)
     return proof, {
         "verification_id": proof.id,
         "referrer_kind": "returning_client",
-        "referrer_name": body.text(data, "name", "referrer.", max_length=MAX_LENGTH["person_name"]),
-        "referrer_relationship": body.choice(data, "relationship", RELATIONSHIPS, "referrer."),
-        "referrer_phone": validation.uk_phone(body.text(data, "phone", "referrer.", max_length=40)),
+        "referrer_name": _text(data, "referrer.name"),
+        "referrer_relationship": _choice(data, "referrer.relationship"),
+        "referrer_phone": validation.uk_phone(_text(data, "referrer.phone")),
     }
 
 
-def _maybe(check, value, *args):
-    return check(value, *args) if value is not None else None
+def _checked(field: Field, raw: str, today: date, definition: ServiceDefinition):
+    """A posted text in its field's rule: normalised, or ``validation.Invalid`` (a 422 naming the field)."""
+    if field.kind == "date_of_birth":
+        return validation.date_of_birth(raw, today)
+    if field.kind == "patient_identifier":
+        identifier = getattr(definition, "patient_identifier", None)
+        return validation.patient_identifier(raw, identifier.scheme) if identifier else validation.nhs_number(raw)
+    if field.kind == "postcode":
+        return validation.postcode(raw)
+    if field.kind == "phone":
+        return validation.uk_phone(raw)
+    return raw
 
 
-def _patient(data: dict, today: date, nhs_number_required: bool, required: bool = True) -> dict:
-    where = "patient."
-    nhs_raw = body.text(data, "nhs_number", where, required=nhs_number_required, max_length=20)
-    return {
-        "patient_given_name": body.text(data, "given_name", where, required, max_length=MAX_LENGTH["given_name"]),
-        "patient_family_name": body.text(data, "family_name", where, required, max_length=MAX_LENGTH["family_name"]),
-        "patient_date_of_birth": _maybe(validation.date_of_birth, body.text(data, "date_of_birth", where, required),
-                                        today),
-        "patient_nhs_number": validation.nhs_number(nhs_raw) if nhs_raw else None,
-        "patient_address_line": body.text(data, "address_line", where, required,
-                                          max_length=MAX_LENGTH["address_line"]),
-        "patient_postcode": _maybe(validation.postcode, body.text(data, "postcode", where, required, max_length=20)),
-        "patient_phone": _maybe(validation.uk_phone, body.text(data, "phone", where, required, max_length=40)),
-        "patient_lives_alone": body.boolean(data, "lives_alone", where, required),
-    }
+def _patient(data: dict, today: date, definition: ServiceDefinition, identifier_required: bool,
+             required: bool = True) -> dict:
+    """The patient's fields; the identifier is required only where the service rules say (a returning client)."""
+    fields = {}
+    for path in ("patient.given_name", "patient.family_name", "patient.date_of_birth", "patient.nhs_number",
+                 "patient.address_line", "patient.postcode", "patient.phone", "patient.lives_alone"):
+        field = FIELDS[path]
+        if field.kind == "boolean":
+            fields[field.column] = _boolean(data, path, required)
+            continue
+        raw = _text(data, path, identifier_required if field.kind == "patient_identifier" else required)
+        fields[field.column] = _checked(field, raw, today, definition) if raw else None
+    return fields
 
 
 def _discharge_date(data: dict, setting: str | None, today: date, required: bool) -> date | None:
-    discharge = body.text(data, "expected_discharge_date", required=required and setting == "hospital")
+    _setting, asked_when = FIELDS["expected_discharge_date"].only_when  # a patient in hospital
+    discharge = _text(data, "expected_discharge_date", required=required and setting == asked_when)
     if not discharge:
         return None
     try:
@@ -94,8 +126,8 @@ def _discharge_date(data: dict, setting: str | None, today: date, required: bool
 
 
 def _clinical(data: dict, today: date, required: bool = True) -> dict:
-    setting = body.choice(data, "setting", SETTINGS, required=required)
-    consent = body.text(data, "consent", required=required)
+    setting = _choice(data, "setting", required=required)
+    consent = _text(data, "consent", required=required)
     if consent is not None and consent not in CONSENT:
         raise ApiError(422, "consent_required", "A referral needs the patient's consent, or a best-interests "
                                                 "decision by the referrer.", field="consent")
@@ -103,12 +135,20 @@ def _clinical(data: dict, today: date, required: bool = True) -> dict:
         "consent": consent,
         "setting": setting,
         "expected_discharge_date": _discharge_date(data, setting, today, required),
-        "reason": body.text(data, "reason", required=required, max_length=MAX_LENGTH["reason"]),
-        "difficulties": body.text_list(data, "difficulties", required=False),
-        "goals": body.text_list(data, "goals", required=False),
-        "risks": body.text_list(data, "risks", required=False),
-        "mental_health_crisis": body.boolean(data, "mental_health_crisis", required=required),
-        "urgency": body.choice(data, "urgency", URGENCY, required=required),
+        "reason": _text(data, "reason", required=required),
+        "difficulties": _list(data, "difficulties"),
+        "goals": _list(data, "goals"),
+        "risks": _list(data, "risks"),
+        "mental_health_crisis": _boolean(data, "mental_health_crisis", required=required),
+        "urgency": _choice(data, "urgency", required=required),
+    }
+
+
+def _routing(borough) -> dict:
+    return {
+        "borough_code": borough.code if borough else None,
+        "borough_name": borough.name if borough else None,
+        "routing_contacts": [c.as_dict() for c in borough.adult_social_care] if borough else [],
     }
 
 
@@ -116,37 +156,35 @@ def parse_incomplete(db: Session, data: dict, definition: ServiceDefinition, rec
     """What a verified professional had given when the conversation ended before submitting: every field
     is optional but must still pass its rule; the professional referrer and the conversation are required."""
     today = received.date()
-    conversation = body.text(data, "conversation_id", max_length=200)
+    conversation = _text(data, "conversation_id")
     referrer_data = body.obj(data, "referrer")
-    if body.choice(referrer_data, "kind", REFERRER_KINDS, "referrer.") != "professional":
+    if _choice(referrer_data, "referrer.kind") != "professional":
         raise ApiError(422, "incomplete_needs_professional", "Only a verified professional's unfinished "
                                                              "referral is kept; nothing is stored for the public.")
-    fields, _profession = _professional(db, referrer_data, conversation, received)
-    fields.update(_patient(body.obj(data, "patient", required=False), today, False, required=False))
+    fields, _profession = _professional(db, referrer_data, conversation, received, definition)
+    fields.update(_patient(body.obj(data, "patient", required=False), today, definition, False, required=False))
     borough = None
     if fields["patient_postcode"]:
         borough = definition.borough(validation.known_postcode(fields["patient_postcode"])[1])
     fields.update(_clinical(data, today, required=False))
     fields.update({
-        "service": body.choice(data, "service", tuple(definition.services), required=False),
-        "channel": body.choice(data, "channel", CHANNELS),
+        "service": _choice(data, "service", definition.services, required=False),
+        "channel": _choice(data, "channel"),
         "conversation_id": conversation,
-        "borough_code": borough.code if borough else None,
-        "borough_name": borough.name if borough else None,
-        "routing_contacts": [c.as_dict() for c in borough.adult_social_care] if borough else [],
+        **_routing(borough),
     })
     return fields
 
 
 def parse_referral(db: Session, data: dict, definition: ServiceDefinition, received: datetime) -> dict:
     today = received.date()
-    conversation = body.text(data, "conversation_id", max_length=200)
-    service_key = body.choice(data, "service", tuple(definition.services))
+    conversation = _text(data, "conversation_id")
+    service_key = _choice(data, "service", definition.services)
     referrer_data = body.obj(data, "referrer")
-    kind = body.choice(referrer_data, "kind", REFERRER_KINDS, "referrer.")
+    kind = _choice(referrer_data, "referrer.kind")
     proof = None
     if kind == "professional":
-        fields, profession = _professional(db, referrer_data, conversation, received)
+        fields, profession = _professional(db, referrer_data, conversation, received, definition)
         rule_kind = definition.professions[profession].kind if profession in definition.professions else "health_professional"
     else:
         (proof, fields), rule_kind = _returning_client(db, referrer_data, conversation, received), "returning_client"
@@ -154,7 +192,8 @@ def parse_referral(db: Session, data: dict, definition: ServiceDefinition, recei
         raise ApiError(422, "not_eligible", f"A {rule_kind.replace('_', ' ')} cannot refer to "
                                             f"{definition.services[service_key].name}.", field="service")
 
-    fields.update(_patient(body.obj(data, "patient"), today, nhs_number_required=kind == "returning_client"))
+    fields.update(_patient(body.obj(data, "patient"), today, definition,
+                           identifier_required=kind == "returning_client"))
     if proof is not None and (proof.client.nhs_number, proof.client.date_of_birth) != (
             fields["patient_nhs_number"], fields["patient_date_of_birth"]):
         raise ApiError(422, "not_returning_client", "The patient is not the returning client this conversation "
@@ -168,10 +207,8 @@ def parse_referral(db: Session, data: dict, definition: ServiceDefinition, recei
     fields.update(_clinical(data, today))
     fields.update({
         "service": service_key,
-        "channel": body.choice(data, "channel", CHANNELS),
+        "channel": _choice(data, "channel"),
         "conversation_id": conversation,
-        "borough_code": borough.code,
-        "borough_name": borough.name,
-        "routing_contacts": [c.as_dict() for c in borough.adult_social_care],
+        **_routing(borough),
     })
     return fields

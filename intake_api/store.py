@@ -1,10 +1,18 @@
-"""The request's database session and the audit log."""
+"""What a request works with, from the app that serves it: the service definition, the database session and
+the audit log. Blueprints reach the app through these accessors, never by importing the app module."""
 from __future__ import annotations
 
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
+from referral_rules.service_definition import ServiceDefinition
+
 from .models import AuditEntry
+
+
+def service() -> ServiceDefinition:
+    """The service definition this app was built with (SERVICE_DEFINITION)."""
+    return current_app.extensions["cis"]["service"]
 
 
 def session() -> Session:

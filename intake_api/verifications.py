@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .clock import aware
+
 from .errors import ApiError
 from .models import RegistrationAttempts, Verification
 
@@ -46,7 +46,7 @@ def proof(db: Session, token: str | None, kind: str, conversation_id: str, momen
     found = db.scalar(select(Verification).where(Verification.token_sha256 == _digest(token)))
     if found is None or found.kind != kind or found.conversation_id != conversation_id:
         raise _refused("That verification is not one this service recorded for this conversation.")
-    if aware(found.expires_at) <= moment:
+    if found.expires_at <= moment:
         raise _refused("That verification has expired: the caller must be checked again.")
     return found
 
@@ -59,7 +59,7 @@ def for_referrer(db: Session, verification: Verification, referrer, moment: date
         raise _refused("That referrer has been deactivated.")
     attempts = db.get(RegistrationAttempts, (referrer.registration_body, referrer.registration_number))
     if attempts is not None:
-        locked_at, locked_until = aware(attempts.locked_at), aware(attempts.locked_until)
-        if (locked_until and locked_until > moment) or (locked_at and locked_at > aware(verification.created_at)):
+        locked_at, locked_until = attempts.locked_at, attempts.locked_until
+        if (locked_until and locked_until > moment) or (locked_at and locked_at > verification.created_at):
             raise _refused("That registration has been locked since it was verified: the caller must call the "
                            "referral line.")

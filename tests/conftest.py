@@ -1,7 +1,8 @@
 """The running service, shared by the end-to-end, security and browser tests (one pytest run: make test-e2e):
 the intake API, the action server and Rasa as real processes on free local ports (tests/e2e/stack.py).
 
-- ``stack``: the one-machine default (SQLite case store, in-memory tracker and lock stores).
+- ``stack``: the one-machine default (SQLite case store, in-memory tracker and lock stores), the CIS line.
+- ``west_lothian``: the same, for the second service file, at three in the morning.
 - ``scaled``: the scale-out set-up (PostgreSQL case store and tracker store, Redis lock store, two Rasa
   servers taking turns); skipped with the reason when PostgreSQL or Redis is not reachable, failed under CI.
 
@@ -22,6 +23,22 @@ def stack(tmp_path_factory):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make model` (make test does this first)")
     running = Stack(tmp_path_factory.mktemp("stack"))
+    try:
+        running.up()
+        yield running
+    finally:
+        running.down()
+
+
+@pytest.fixture(scope="session")
+def west_lothian(tmp_path_factory):
+    """A second line from its service file alone (data/services/west-lothian.yml), at 03:00: open 24/7."""
+    from tests.e2e.stack import MODEL, Stack
+
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make model` (make test does this first)")
+    running = Stack(tmp_path_factory.mktemp("west_lothian"), service_file="data/services/west-lothian.yml",
+                    now="2026-11-25T03:00:00+00:00")
     try:
         running.up()
         yield running

@@ -9,8 +9,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from referral_rules.service_definition import ServiceDefinition
+
 from ..models import RegistrationAttempts as Attempts
-from ..service_definition import ServiceDefinition
 
 
 def _key(body: str, number: str):

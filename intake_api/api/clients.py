@@ -1,4 +1,5 @@
-"""POST /api/clients/lookup : has CIS supported this person before?
+"""POST /api/clients/lookup : has the service supported this person before? The patient identifier (posted as
+``nhs_number``) is checked in the service's scheme: NHS number, or CHI number in Scotland.
 
 A returning client found for a conversation is recorded as that conversation's verification: a referral
 from a member of the public must name it (intake_api/verifications.py)."""
@@ -6,12 +7,14 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from .. import body, validation, verifications
+from referral_rules import validation
+from referral_rules.clock import now
+
+from .. import body, verifications
 from ..auth import service_only
-from ..clock import now
 from ..limits import LOOKUPS_OVERALL, LOOKUPS_PER_CONVERSATION, conversation_key, limiter, whole_line
 from ..lookups import find_returning_client
-from ..store import audit, session
+from ..store import audit, service, session
 from . import bp
 
 
@@ -22,7 +25,7 @@ from . import bp
 def lookup_client():
     data = body.json_object()
     conversation = body.text(data, "conversation_id", max_length=200)
-    nhs_number = validation.nhs_number(body.text(data, "nhs_number"))
+    nhs_number = validation.patient_identifier(body.text(data, "nhs_number"), service().patient_identifier.scheme)
     moment = now()
     born = validation.date_of_birth(body.text(data, "date_of_birth"), moment.date())
     db = session()

@@ -1,21 +1,22 @@
 """POST /api/declined-contacts : record someone the line had to turn away, with no patient identifiers."""
 from flask import jsonify
 
-from .. import body, validation
-from ..app import service
+from referral_rules import validation
+from referral_rules.contract import CHANNELS
+
+from .. import body
 from ..auth import service_only
 from ..models import DeclinedContact
-from ..store import audit, session
+from ..store import audit, service, session
 from . import bp
 
 DECLINE_REASONS = (
-    "public_not_returning_client",  # a member of the public; CIS has not supported the person before
-    "public_rapid_response",        # a member of the public asking for Rapid Response
+    "public_not_returning_client",  # a member of the public; the service has not supported the person before
+    "public_rapid_response",        # a member of the public asking for a service the public may not use
     "not_eligible_service",         # a professional asking for a service their kind cannot refer to
     "out_of_area",                  # the patient lives outside the service's boroughs
     "no_consent",                   # no consent and no best-interests decision
 )
-CHANNELS = ("chat", "voice")
 
 
 @bp.post("/declined-contacts")
@@ -23,7 +24,7 @@ CHANNELS = ("chat", "voice")
 def record_declined_contact():
     data = body.json_object()
     reason = body.choice(data, "reason", DECLINE_REASONS)
-    channel = body.choice(data, "channel", CHANNELS)
+    channel = body.choice(data, "channel", tuple(CHANNELS))
     svc = body.choice(data, "service", tuple(service().services), required=False)
     raw_postcode = body.text(data, "postcode", required=False, max_length=20)
     borough_code = None

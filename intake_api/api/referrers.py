@@ -12,16 +12,18 @@ import re
 
 from flask import jsonify
 
-from .. import body, validation, verifications
-from ..app import service
+from referral_rules import validation
+from referral_rules.clock import now
+from referral_rules.service_definition import ServiceDefinition
+
+from .. import body, verifications
 from ..auth import service_only
-from ..clock import now
 from ..errors import ApiError
 from ..limits import PIN_CHECKS_OVERALL, PIN_CHECKS_PER_CONVERSATION, conversation_key, limiter, whole_line
 from ..lookups import find_referrer
 from ..models import Referrer
 from ..security import check_pin
-from ..store import audit, session
+from ..store import audit, service, session
 from . import bp
 from .attempts import claim_attempt, clear_failures
 
@@ -49,9 +51,9 @@ def referrer_summary(referrer: Referrer) -> dict:
     }
 
 
-def _locked_error(minutes: int) -> ApiError:
-    return ApiError(423, "locked", f"Too many failed attempts: this registration is locked for {minutes} minutes. "
-                                   "Please call the Single Point of Referral.")
+def _locked_error(definition: ServiceDefinition) -> ApiError:
+    return ApiError(423, "locked", f"Too many failed attempts: this registration is locked for "
+                                   f"{definition.lockout_minutes} minutes. Please call the {definition.referral_line}.")
 
 
 @bp.post("/referrers/verify")
@@ -61,7 +63,8 @@ def _locked_error(minutes: int) -> ApiError:
 def verify_referrer():
     data = body.json_object()
     conversation = body.text(data, "conversation_id", max_length=200)
-    registration_body = validation.registration_body(body.text(data, "registration_body"))
+    registration_body = validation.registration_body(body.text(data, "registration_body"),
+                                                     service().registration_bodies)
     number = validation.registration_number(registration_body, body.text(data, "registration_number"))
     pin = body.text(data, "pin", max_length=20)
     if not re.fullmatch(r"[0-9]{6}", pin):
@@ -77,7 +80,7 @@ def verify_referrer():
     if failures is None:
         audit(db, "service", "referrer.verify_refused_locked", referrer_id=referrer_id, **who)
         db.commit()
-        raise _locked_error(definition.lockout_minutes)
+        raise _locked_error(definition)
 
     if check_pin(referrer.pin_hash if referrer else None, pin) and referrer.active:
         clear_failures(db, registration_body, number)
@@ -91,5 +94,5 @@ def verify_referrer():
     log.info("verification failed for %s %s%s", registration_body, number, " (now locked)" if locked else "")
     db.commit()
     if locked:
-        raise _locked_error(definition.lockout_minutes)
+        raise _locked_error(definition)
     raise ApiError(401, "not_verified", NOT_VERIFIED)

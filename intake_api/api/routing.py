@@ -1,10 +1,12 @@
-"""GET /api/routing?postcode=... : which borough, in area or not, and its adult social care contacts."""
+"""GET /api/routing?postcode=... : which borough, in area or not, and its adult social care contacts (each with
+its phone, or null where none is published; none at all where the file lists none)."""
 from flask import jsonify, request
 
-from .. import validation
-from ..app import service
+from referral_rules import validation
+
 from ..auth import service_only
 from ..errors import ApiError
+from ..store import service
 from . import bp
 
 

@@ -1,10 +1,18 @@
-"""Template filters for the console."""
+"""Template filters for the console, and what every console page is given."""
 from __future__ import annotations
 
 from datetime import datetime
 
+from referral_rules import contract
+
+from ..store import service
 from . import bp
-from ..clock import aware
+
+
+@bp.context_processor
+def _line():
+    """Every console page names the line it is for (the service definition's referral line)."""
+    return {"line_name": f"{service().short_name} referral line"}
 
 
 @bp.app_template_filter("localtime")
@@ -12,7 +20,13 @@ def localtime(moment: datetime | None, tz) -> str:
     """A stored UTC time as the service's local time, e.g. 24 Nov 2026 10:00."""
     if moment is None:
         return ""
-    return aware(moment).astimezone(tz).strftime("%d %b %Y %H:%M")
+    return moment.astimezone(tz).strftime("%d %b %Y %H:%M")
+
+
+@bp.app_template_filter("choice")
+def choice(value: str | None, path: str, missing: str = "not recorded") -> str:
+    """A referral's stored value as staff read it (``{{ r.setting|choice('setting') }}``: "in a care home")."""
+    return contract.choice_label(path, value, missing)
 
 
 ACTIONS = {

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from flask import g, make_response, redirect, render_template, request, url_for
 from sqlalchemy import case, func, or_, select, update
 
-from ..clock import aware, now
+from referral_rules.clock import now
+
 from ..models import StaffUser
 from ..security import check_secret
 from ..store import audit, session
@@ -85,7 +86,7 @@ def _unlocked(moment):
 
 
 def _locked_until(user: StaffUser, moment) -> datetime | None:
-    locked_until = aware(user.locked_until)
+    locked_until = user.locked_until
     return locked_until if locked_until is not None and locked_until > moment else None
 
 

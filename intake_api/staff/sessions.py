@@ -9,8 +9,9 @@ from functools import wraps
 from flask import current_app, g, redirect, request, url_for
 from sqlalchemy import select
 
+from referral_rules.clock import now
+
 from ..auth import token_digest
-from ..clock import aware, now
 from ..errors import ApiError
 from ..models import StaffSession, StaffUser
 from ..store import audit, session
@@ -55,7 +56,7 @@ def current() -> StaffSession | None:
     if row is None or row.ended_at is not None or not row.staff_user.active:
         return None
     moment = now()
-    if moment - aware(row.last_seen_at) > idle_limit():
+    if moment - row.last_seen_at > idle_limit():
         row.ended_at = moment
         audit(db, actor_of(row.staff_user), "staff.session_expired")
         db.commit()

@@ -1,4 +1,5 @@
-"""The telephone's webhooks: the SPR menu, the CIS conversation turn by turn, silence, and the call's end.
+"""The telephone's webhooks: the referral line's menu, the service's conversation turn by turn, silence, and the
+call's end. Every name, number and hour said comes from the service definition.
 
 State between requests travels in the relative URLs of <Gather action> and <Redirect> (what is being
 asked, what was heard for a read-back), and the conversation itself lives in Rasa under the CallSid.
@@ -11,8 +12,10 @@ import re
 
 from flask import Response, current_app, request
 
-from ..app import service
-from ..clock import now
+from referral_rules import validation
+from referral_rules.clock import now
+
+from ..store import service
 from . import bp, twiml
 from .rasa_relay import BotReply, RasaUnavailable, end_call, relay
 from .signature import twilio_only
@@ -21,7 +24,6 @@ from .speech import read_back as spoken_back
 
 log = logging.getLogger(__name__)
 
-CIS_OPTION = "2"
 # Answers read back digit by digit and confirmed before the bot gets them.
 READ_BACK = {"registration_number", "client_nhs_number", "client_date_of_birth", "patient_nhs_number",
              "patient_date_of_birth", "patient_phone", "caller_phone"}
@@ -49,13 +51,34 @@ def spoken_time(moment) -> str:
 
 def hours_text() -> str:
     d = service()
+    if d.always_open:
+        return "24 hours a day, every day"
     return f"from {spoken_time(d.opens)} to {spoken_time(d.closes)} every day"
 
 
+def option() -> str:
+    """The key of this service on the referral line's menu."""
+    return str(service().referral_line_option)
+
+
 def staff_number() -> str | None:
-    """The SPR staff line, when a person can take the call now."""
-    number = current_app.config.get("SPR_STAFF_NUMBER") or ""
-    return number if number and service().is_open(now()) else None
+    """Where a person can take the call now: SPR_STAFF_NUMBER where the deployment sets it, else the service
+    file's transfer_phone; None out of hours or with neither."""
+    d = service()
+    number = current_app.config.get("SPR_STAFF_NUMBER") or _dialled(d.transfer_phone)
+    return number if number and d.is_open(now()) else None
+
+
+def _dialled(written: str | None) -> str | None:
+    """A number as the file writes it ("020 7946 0000"), as Twilio dials it (+442079460000)."""
+    try:
+        return validation.uk_phone(written) if written else None
+    except validation.Invalid:
+        return written  # a short number such as 999
+
+
+def goodbye() -> str:
+    return f"Thank you for calling the {service().name}. Goodbye."
 
 
 def closing_words() -> str:
@@ -64,12 +87,12 @@ def closing_words() -> str:
             f"urgent call NHS {d.urgent_advice_number}, or {d.emergency_number} in an emergency. Goodbye.")
 
 
-# --- The SPR menu -------------------------------------------------------------------------------------------
+# --- The referral line's menu -------------------------------------------------------------------------------
 
 def menu_words() -> list[str]:
     d = service()
     return [f"Thank you for calling the {d.referral_line}. Our lines are open {hours_text()}.",
-            f"For the {d.name}, press {CIS_OPTION}. For anything else, press any other key."]
+            f"For the {d.name}, press {option()}. For anything else, press any other key."]
 
 
 @bp.post("/incoming")
@@ -94,20 +117,20 @@ def incoming():
 @twilio_only
 def menu():
     key = (request.form.get("Digits") or "").strip()
-    if key == CIS_OPTION:
+    if key == option():
         return turn_to_bot("/greet")
     d = service()
     if not key:
         return xml(twiml.VoiceResponse().redirect("incoming", method="POST"))
     number = staff_number()
     if number:
-        return xml(twiml.transfer([f"This line's option {CIS_OPTION} is the {d.name}. I'll put you through to "
+        return xml(twiml.transfer([f"This line's option {option()} is the {d.name}. I'll put you through to "
                                    f"the {d.referral_line} team now."], number))
-    return xml(twiml.speak_and_hang_up([f"This line's option {CIS_OPTION} is the {d.name}. I can't put you "
+    return xml(twiml.speak_and_hang_up([f"This line's option {option()} is the {d.name}. I can't put you "
                                         f"through to the team just now. {closing_words()}"]))
 
 
-# --- The CIS conversation -----------------------------------------------------------------------------------
+# --- The service's conversation -----------------------------------------------------------------------------
 
 def answer_bot(reply: BotReply) -> Response:
     """The bot's turn, spoken: a transfer, the end of the call, or the next question."""
@@ -192,13 +215,13 @@ def confirm():
 def silence():
     """Twice no answer: offer the team (in opening hours), or the hours and goodbye."""
     if request.args.get("done"):
-        return xml(twiml.speak_and_hang_up(["Thank you for calling the Community Independence Service. Goodbye."]))
+        return xml(twiml.speak_and_hang_up([goodbye()]))
     if staff_number():
         response = twiml.VoiceResponse()
         offer = twiml.gather("transfer", keypad_only=True, digits=1)
         twiml.say(offer, "I still can't hear you. To speak to someone in the team, press 1 now.")
         response.append(offer)
-        twiml.say(response, "Thank you for calling the Community Independence Service. Goodbye.")
+        twiml.say(response, goodbye())
         response.hangup()
         return xml(response)
     return xml(twiml.speak_and_hang_up([f"I can't hear you, so I'll end the call. {closing_words()}"]))

@@ -14,7 +14,7 @@ _MARKUP = re.compile(r"[*_`#>]+")
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
-# A run of digits, possibly in groups separated by single spaces ("020 7361 3013").
+# A run of digits, possibly in groups separated by single spaces ("020 7946 0321").
 _NUMBER = re.compile(r"(?<![\d:])\d+(?: \d+)*(?![\d:])")
 
 

@@ -109,6 +109,13 @@ def test_a_status_change_needs_a_note_and_an_allowed_transition(app, client, bot
     no_note = client.post(f"/staff/referrals/{rid}/status", data={"csrf_token": token, "status": "triaged",
                                                                    "note": "   "})
     assert no_note.status_code == 422 and "needs a note" in no_note.get_data(as_text=True)
+    # The referral page again, its form with the status chosen, saying what is missing (as the API's 422 does).
+    page = no_note.get_data(as_text=True)
+    assert 'role="alert"' in page and '<option value="triaged" selected>' in page and 'id="note"' in page
+    long_note = client.post(f"/staff/referrals/{rid}/status", data={"csrf_token": token, "status": "triaged",
+                                                                     "note": "why " * 1001})
+    assert long_note.status_code == 400 and "longer than 4000 characters" in long_note.get_data(as_text=True)
+    assert ("why " * 1001).strip() in long_note.get_data(as_text=True)  # what was written is not lost
     skip = client.post(f"/staff/referrals/{rid}/status", data={"csrf_token": token, "status": "accepted",
                                                                 "note": "straight in"})
     assert skip.status_code == 409 and "can move to triaged" in skip.get_data(as_text=True)

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from intake_api import validation
-from intake_api.validation import Invalid
+from referral_rules import validation
+from referral_rules.validation import Invalid
 
 TODAY = date(2026, 11, 24)
 
@@ -94,7 +94,7 @@ def test_validation_module_needs_neither_flask_nor_sqlalchemy():
     import subprocess
     import sys
 
-    code = ("import sys, intake_api.validation, intake_api.service_definition, intake_api.clock;"
+    code = ("import sys, referral_rules.validation, referral_rules.service_definition, referral_rules.clock;"
             "bad=[m for m in ('flask','sqlalchemy') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
 
@@ -112,3 +112,50 @@ def test_validation_module_needs_neither_flask_nor_sqlalchemy():
 def test_digits_of_other_scripts_are_refused(check, raw):
     with pytest.raises(Invalid):
         check(raw)
+
+
+# CHI numbers (Scotland): 10 digits, the first six the date of birth (DDMMYY), the NHS number's Modulus 11 check.
+@pytest.mark.parametrize("raw", ["1205382623", "120 538 2623", "120538-2623"])
+def test_a_chi_number_starting_with_a_real_date_and_adding_up_is_accepted(raw):
+    assert validation.chi_number(raw) == "1205382623"
+    assert validation.patient_identifier(raw, "chi_number") == "1205382623"
+
+
+@pytest.mark.parametrize("raw,words", [
+    ("1205382624", "doesn't add up"),              # the last digit is not its check digit
+    ("3102382622", "real date of birth"),          # 31 February 1938: its check digit is right
+    ("9434765919", "isn't a CHI number"),          # a valid NHS number from England's range
+    ("120538262", "10 digits"),
+    ("١٢٠٥٣٨٢٦٢٣", "10 digits"),                   # 1205382623 in Arabic-Indic digits
+])
+def test_a_chi_number_that_is_not_one_is_refused_naming_the_chi_number(raw, words):
+    with pytest.raises(Invalid) as caught:
+        validation.patient_identifier(raw, "chi_number")
+    assert words in caught.value.message and "CHI number" in caught.value.message
+    assert caught.value.field == "nhs_number"  # the API's field for the patient identifier, whatever its scheme
+
+
+def test_a_leap_day_chi_number_counts_if_either_century_had_one():
+    check = validation.nhs.calculate_checksum("290200262")  # 29 February 2000 (1900 was not a leap year)
+    assert validation.chi_number(f"290200262{check}") == f"290200262{check}"
+
+
+def test_the_nhs_scheme_is_the_nhs_number_rule():
+    assert validation.patient_identifier("943 476 5919", "nhs_number") == "9434765919"
+    with pytest.raises(Invalid, match="NHS number doesn't add up"):
+        validation.patient_identifier("9434765918", "nhs_number")
+
+
+def test_sssc_registration_numbers_are_accepted_in_a_plausible_format():
+    assert validation.registration_body("sssc") == "SSSC"
+    assert validation.registration_number("SSSC", "123 4567") == "1234567"
+    for bad in ("123", "SW123456", "123456789"):
+        with pytest.raises(Invalid):
+            validation.registration_number("SSSC", bad)
+
+
+def test_registration_bodies_can_be_limited_to_a_services_own():
+    assert validation.registration_body("gmc", ("GMC", "SSSC")) == "GMC"
+    with pytest.raises(Invalid) as caught:
+        validation.registration_body("SWE", ("GMC", "SSSC"))
+    assert caught.value.message == "The registration body must be one of GMC, SSSC."

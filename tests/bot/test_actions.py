@@ -166,7 +166,7 @@ def test_first_words_nobody_planned_for_start_the_referral_instead_of_sorry():
     from actions.interruptions import ActionDefaultFallback
 
     dispatcher = CollectingDispatcher()
-    events = run(ActionDefaultFallback().run(dispatcher, tracker("I'm a physio", intent="choose_reablement",
+    events = run(ActionDefaultFallback().run(dispatcher, tracker("I'm a physio", intent="choose_service",
                                                                  confidence=0.4), {}))
     assert events == [{"event": "followup", "name": "caller_form", "timestamp": None}]
     assert dispatcher.messages == []  # the first question does the talking

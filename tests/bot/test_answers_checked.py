@@ -14,7 +14,7 @@ from actions.patient import ValidatePatientForm
 from actions.public_callers import ValidatePublicForm
 from actions.service_choice import ValidateServiceForm
 from actions.summary import ValidateConfirmForm, apply_correction, summary_lines
-from intake_api import validation
+from referral_rules import validation
 
 from .trackers import tracker
 from .validations import all_validations, without_intake_api
@@ -95,7 +95,7 @@ def test_a_correction_value_heard_as_a_stop_is_checked_too():
 
 def test_which_one_is_quicker_chooses_no_service_and_hears_what_each_is():
     dispatcher = CollectingDispatcher()
-    gp = tracker("which one is quicker?", intent="choose_rapid_response",
+    gp = tracker("which one is quicker?", intent="choose_service",
                  slots={"caller_type": "professional", "referrer": {"kind": "health_professional"}})
     result = ValidateServiceForm().validate_service("which one is quicker?", dispatcher, gp, {})
     assert result["service"] is None

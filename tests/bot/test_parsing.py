@@ -70,7 +70,7 @@ def test_urgency_longest_phrase_wins(said, choice):
                                               ("NMC pin 12A3456E", "NMC", "12A3456E"), ("it's OT 12345", "HCPC", "OT12345"),
                                               ("SWE SW123456", "SWE", "SW123456")])
 def test_registration_numbers_inside_a_sentence(said, body, number):
-    from intake_api import validation
+    from referral_rules import validation
 
     from actions.parsing import code_candidates
 

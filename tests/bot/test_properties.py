@@ -18,9 +18,9 @@ from actions.clinical import SETTINGS, URGENCY
 from actions.form_base import NOT_APPLICABLE, service
 from actions.patient import ValidatePatientForm
 from actions.public_callers import RELATIONSHIPS
-from actions.service_choice import SERVICE_WORDS
+from actions.service_choice import service_words
 from actions.summary import FIELDS
-from intake_api import validation
+from referral_rules import validation
 
 from .trackers import tracker
 from .validations import all_validations, without_intake_api
@@ -48,8 +48,8 @@ very_long = st.text(min_size=1, max_size=12).map(lambda s: s * (10_001 // len(s)
 real_looking = st.tuples(st.sampled_from(AWKWARD), st.text(max_size=20), st.sampled_from(AWKWARD)).map("".join)
 answers = st.one_of(st.text(max_size=80), st.sampled_from(AWKWARD), other_scripts, other_digits, very_long,
                     real_looking, st.tuples(st.sampled_from(AWKWARD), control, surrogates).map("".join))
-intents = st.sampled_from(["inform", "affirm", "deny", "dont_know", "stop", "choose_rapid_response",
-                           "choose_reablement", "emergency", "human_handoff", "thank_you", "greet"])
+intents = st.sampled_from(["inform", "affirm", "deny", "dont_know", "stop", "choose_service", "emergency",
+                           "human_handoff", "thank_you", "greet"])
 todays = st.sampled_from(TODAYS)
 
 
@@ -104,7 +104,7 @@ def store_holds(slot: str, value) -> bool:
         "caller_relationship": lambda v: v in RELATIONSHIPS,
         "caller_phone": lambda v: validation.uk_phone(v) == v and v.isascii(),
         "patient_phone": lambda v: validation.uk_phone(v) == v and v.isascii(),
-        "service": lambda v: v in SERVICE_WORDS,
+        "service": lambda v: v in service().services,
         "patient_address": lambda v: 4 <= len(v) <= validation.MAX_LENGTH["address_line"],
         "patient_postcode": lambda v: v.isascii() and validation.postcode(v) == v,
         "lives_alone": lambda v: isinstance(v, bool),
@@ -175,7 +175,7 @@ PARSERS = {
     "intent_of": lambda text, tr, day: parsing.intent_of(tr),
     "plain": lambda text, tr, day: parsing.plain(text),
     "is_question": lambda text, tr, day: parsing.is_question(text),
-    "question_instead": lambda text, tr, day: parsing.question_instead(text, SERVICE_WORDS),
+    "question_instead": lambda text, tr, day: parsing.question_instead(text, service_words()),
     "yes_or_no": lambda text, tr, day: parsing.yes_or_no(tr, text),
     "negated": lambda text, tr, day: parsing.negated(text),
     "says_dont_know": lambda text, tr, day: parsing.says_dont_know(tr, text),

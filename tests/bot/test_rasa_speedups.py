@@ -58,3 +58,20 @@ def test_a_bad_action_server_reply_is_refused_with_rasas_own_message():
         RemoteAction("validate_patient_form", None)._validate_action_result(reply)
     with pytest.raises(ValidationError):
         RemoteAction("validate_patient_form", None)._validate_action_result({"events": "not a list"})
+
+
+def test_the_log_says_whether_the_speedups_applied_and_on_which_rasa(caplog, monkeypatch):
+    import rasa
+
+    with caplog.at_level("INFO", logger="bot.rasa_speedups"):
+        assert rasa_speedups.apply() is True
+    assert f"rasa_speedups applied to Rasa {rasa.__version__}" in caplog.text
+
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    validate = RemoteAction._validate_action_result
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasa_speedups._ORIGINAL_RESOLVE))
+    with caplog.at_level("INFO", logger="bot.rasa_speedups"):
+        assert rasa_speedups.apply() is False
+    assert "rasa_speedups stood aside: written for Rasa 3.6, this is Rasa 3.7.0" in caplog.text
+    assert Event.resolve_by_type is rasa_speedups._ORIGINAL_RESOLVE  # left as Rasa made it
+    assert RemoteAction._validate_action_result is validate

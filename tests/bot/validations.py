@@ -9,7 +9,7 @@ from actions.patient import ValidatePatientForm
 from actions.public_callers import ValidatePublicForm
 from actions.service_choice import ValidateServiceForm
 from actions.summary import ValidateConfirmForm
-from intake_api import validation
+from referral_rules import validation
 
 
 def all_validations() -> list:

@@ -14,6 +14,8 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
+from referral_rules.service_definition import load
+
 ROOT = Path(__file__).resolve().parents[2]
 BOT_BIN = ROOT / ".venv" / "bot" / "bin"
 API_BIN = Path(sys.executable).parent
@@ -50,7 +52,7 @@ class Stack:
     taking turns of the same conversations."""
 
     def __init__(self, tmp: Path, database_url: str | None = None, scale_env: dict | None = None,
-                 rasa_processes: int = 1, now: str = "2026-11-24T10:00:00+00:00"):
+                 rasa_processes: int = 1, now: str = "2026-11-24T10:00:00+00:00", service_file: str | None = None):
         self.tmp = tmp
         self.api_port, self.actions_port = free_port(), free_port()
         self.rasa_ports = [free_port() for _ in range(rasa_processes)]
@@ -63,6 +65,8 @@ class Stack:
         self.env = {**os.environ, "DATABASE_URL": self.database_url, "INTAKE_SERVICE_TOKEN": SERVICE_TOKEN,
                     "INTAKE_API_URL": self.api, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
                     "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN, "CIS_NOW": now,
+                    # Which line (the same trained model serves every service file).
+                    "SERVICE_DEFINITION": str(ROOT / (service_file or "data/services/cis.yml")),
                     # Confirmed referrals the API can't take in time wait here (actions/outbox.py).
                     "OUTBOX_PATH": str(tmp / "outbox.sqlite3"), "OUTBOX_RETRY_SECONDS": "1",
                     # The voice gateway: Twilio reaches it at the API's own address, and it relays to Rasa.
@@ -70,6 +74,7 @@ class Stack:
                     "RASA_PUBLIC_URL": self.rasa, "SPR_STAFF_NUMBER": SPR_STAFF_NUMBER,
                     **(scale_env or {}),
                     "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
+        self.definition = load(self.env["SERVICE_DEFINITION"])
         self.processes: list[subprocess.Popen] = []
         self.by_name: dict[str, subprocess.Popen] = {}
         self.pids: dict[str, int] = {}  # by name (api, actions, rasa0, ...), for make bench's CPU figures
@@ -102,8 +107,8 @@ class Stack:
         subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=self.env, check=True, capture_output=True)
         subprocess.run([*flask, "demo", "load", "--allow-non-sqlite"], cwd=ROOT, env=self.env, check=True,
                        capture_output=True)
-        self.staff_token = subprocess.run([*flask, "staff", "token", "--email", "staff@cis.example"], cwd=ROOT,
-                                          env=self.env, check=True, capture_output=True, text=True).stdout.strip()
+        self.staff_token = subprocess.run([*flask, "staff", "token", "--email", self.definition.demo.staff_email],
+                                          cwd=ROOT, env=self.env, check=True, capture_output=True, text=True).stdout.strip()
         endpoints = ROOT / "endpoints.scale.yml"
         if not self.scale_env:  # the project's own endpoints.yml, with this stack's action server port
             endpoints = self.tmp / "endpoints.yml"

@@ -17,9 +17,3 @@ def now() -> datetime:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
 
-
-def aware(moment: datetime | None) -> datetime | None:
-    """A time read from the case store, with its zone: SQLite gives back naive UTC times, PostgreSQL aware ones."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment

@@ -7,13 +7,13 @@ said to a caller as it is.
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 
 import nhs_number as nhs
 import phonenumbers
 
 from . import postcodes
-from .service_definition import REGISTRATION_BODIES
 
 MAX_AGE_YEARS = 120
 
@@ -84,6 +84,42 @@ def nhs_number(value) -> str:
     return digits
 
 
+def chi_number(value) -> str:
+    """A Scottish CHI number, as 10 digits: in Scotland's range, starting with a real date (DDMMYY), passing the
+    NHS number's Modulus 11 check. The field stays ``nhs_number``: the API's name for the patient identifier."""
+    digits = _digits_only(value)
+    if not re.fullmatch(r"[0-9]{10}", digits):
+        raise Invalid("nhs_number", "A CHI number has 10 digits. Please check it and give all 10.")
+    if not nhs.REGION_SCOTLAND.contains_number(digits):
+        raise Invalid("nhs_number", "That isn't a CHI number: a CHI number starts with the date of birth, "
+                                    "day, month and year. Please check it.")
+    if not _ddmmyy(digits[:6]):
+        raise Invalid("nhs_number", "That CHI number doesn't start with a real date of birth. Please check the "
+                                    "10 digits.")
+    if not nhs.is_valid(digits, for_region=nhs.REGION_SCOTLAND):
+        raise Invalid("nhs_number", "That CHI number doesn't add up. Please check the 10 digits.")
+    return digits
+
+
+def _ddmmyy(text: str) -> bool:
+    """A real day of some century: 29 February counts if either 19YY or 20YY was a leap year."""
+    for century in ("19", "20"):
+        try:
+            datetime.strptime(text[:4] + century + text[4:], "%d%m%Y")
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+PATIENT_IDENTIFIER_RULES = {"nhs_number": nhs_number, "chi_number": chi_number}
+
+
+def patient_identifier(value, scheme: str) -> str:
+    """The patient identifier in the service's scheme (service_definition.PatientIdentifier.scheme)."""
+    return PATIENT_IDENTIFIER_RULES[scheme](value)
+
+
 def uk_phone(value) -> str:
     """A valid UK phone number, in E.164 form (+447712345678)."""
     message = ("That doesn't look like a UK phone number. Please give the whole number "
@@ -130,16 +166,22 @@ _REGISTRATION = {
              "an HCPC number is two or three letters and digits, like OT12345 or PH123456"),
     "GPhC": (re.compile(r"^[0-9]{7}$"), "a GPhC number has 7 digits"),
     "SWE": (re.compile(r"^SW[0-9]{1,6}$"), "a Social Work England number looks like SW123456"),
+    # Scottish Social Services Council: its number format is not published where this was written, so any
+    # plausible number (4 to 8 digits) is accepted. Confirm the format with the SSSC before going live.
+    "SSSC": (re.compile(r"^[0-9]{4,8}$"), "an SSSC registration number is 4 to 8 digits"),
 }
+# The bodies whose numbers can be checked here; a service definition lists those its professions use.
+REGISTRATION_BODIES = tuple(_REGISTRATION)
 
 
-def registration_body(value) -> str:
-    """One of GMC, NMC, HCPC, GPhC, SWE, whatever the case it was written in."""
+def registration_body(value, bodies: Iterable[str] | None = None) -> str:
+    """One of ``bodies`` (default: every body known here), whatever the case it was written in."""
+    allowed = tuple(bodies) if bodies is not None else REGISTRATION_BODIES
     text = str(value).strip()
-    for body in REGISTRATION_BODIES:
+    for body in allowed:
         if text.upper() == body.upper():
             return body
-    raise Invalid("registration_body", "The registration body must be one of " + ", ".join(REGISTRATION_BODIES) + ".")
+    raise Invalid("registration_body", "The registration body must be one of " + ", ".join(allowed) + ".")
 
 
 def registration_number(body: str, value) -> str:
