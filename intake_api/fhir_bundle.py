@@ -19,7 +19,6 @@ from referral_rules.service_definition import ServiceDefinition
 from .models import Referral
 from .serialise import iso
 
-NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"  # when the service definition names no other
 ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
 # FHIR ServiceRequest.status: what the team will do with it.
 STATUS = {"incomplete": "draft", "new": "active", "triaged": "active", "accepted": "active",
@@ -54,8 +53,7 @@ def _phone(number: str | None, use: str) -> list[dict]:
 
 
 def identifier_system(definition: ServiceDefinition) -> str:
-    identifier = getattr(definition, "patient_identifier", None)
-    return getattr(identifier, "fhir_system", None) or NHS_NUMBER_SYSTEM
+    return definition.patient_identifier.fhir_system
 
 
 def _patient(r: Referral, definition: ServiceDefinition) -> dict:

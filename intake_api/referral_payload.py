@@ -49,7 +49,7 @@ def _professional(db: Session, data: dict, conversation: str, moment: datetime,
                   definition: ServiceDefinition) -> tuple[dict, str]:
     """The professional named, who must have passed their PIN check in this conversation."""
     registration_body = validation.registration_body(_text(data, "referrer.registration.body"),
-                                                     getattr(definition, "registration_bodies", None))
+                                                     definition.registration_bodies)
     number = validation.registration_number(registration_body, _text(data, "referrer.registration.number"))
     proof = verifications.proof(db, _text(data, "referrer.verification", required=False), "referrer",
                                 conversation, moment)
@@ -85,8 +85,7 @@ def _checked(field: Field, raw: str, today: date, definition: ServiceDefinition)
     if field.kind == "date_of_birth":
         return validation.date_of_birth(raw, today)
     if field.kind == "patient_identifier":
-        identifier = getattr(definition, "patient_identifier", None)
-        return validation.patient_identifier(raw, identifier.scheme) if identifier else validation.nhs_number(raw)
+        return validation.patient_identifier(raw, definition.patient_identifier.scheme)
     if field.kind == "postcode":
         return validation.postcode(raw)
     if field.kind == "phone":

@@ -167,8 +167,7 @@ COLUMN_LENGTH: dict[str, int] = {f.column: f.max_length for f in _FIELDS
 
 def identifier_name(definition: Any = None) -> str:
     """The patient identifier's name for this service ("NHS number", "CHI number")."""
-    identifier = getattr(definition, "patient_identifier", None)
-    return getattr(identifier, "name", None) or DEFAULT_IDENTIFIER
+    return definition.patient_identifier.name if definition is not None else DEFAULT_IDENTIFIER
 
 
 def label(path: str, definition: Any = None) -> str:

@@ -42,3 +42,25 @@ def test_a_blueprint_imports_neither_the_app_module_nor_another_blueprint(bluepr
             if module == "app" or module.startswith("app.") or module.split(".")[0] in others:
                 wrong.append(f"{path.relative_to(PACKAGE.parent)} imports intake_api.{module}")
     assert not wrong, "\n".join(wrong)
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+    return found
+
+
+@pytest.mark.parametrize("package, forbidden", [
+    ("actions", {"intake_api", "flask", "sqlalchemy"}),         # the action server runs in Rasa's environment
+    ("bot", {"intake_api", "flask"}),
+    ("referral_rules", {"intake_api", "actions", "bot", "flask", "sqlalchemy", "rasa", "rasa_sdk"}),
+])
+def test_the_shared_rules_stand_alone_and_the_bot_imports_nothing_of_the_api(package, forbidden):
+    root = PACKAGE.parent / package
+    wrong = [f"{path.relative_to(root.parent)} imports {name}"
+             for path in sorted(root.rglob("*.py")) for name in _top_level_imports(path) & forbidden]
+    assert not wrong, "\n".join(wrong)

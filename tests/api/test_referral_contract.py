@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import String
 
-from intake_api.fhir_bundle import NHS_NUMBER_SYSTEM, identifier_system
+from intake_api.fhir_bundle import identifier_system
 from intake_api.models import Referral
 from intake_api.serialise import referral_dict
 from referral_rules import contract
@@ -51,7 +51,6 @@ def test_the_patient_identifier_is_named_and_coded_as_the_service_says():
     assert contract.said("patient_nhs_number", CHI) == "the CHI number"
     assert contract.said("patient_date_of_birth", CHI) == "the date of birth"
     assert identifier_system(CHI) == "https://fhir.nhs.uk/Id/chi-number"
-    assert identifier_system(SimpleNamespace()) == NHS_NUMBER_SYSTEM
 
 
 def test_the_bots_markers_mean_not_known():

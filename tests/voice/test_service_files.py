@@ -2,46 +2,28 @@
 message and puts callers through to the file's transfer number; CIS at 03:00 is closed, as before."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from intake_api import create_app
 from referral_rules.service_definition import DEFAULT_PATH
 
+from .gateway import TOKEN, served
 from .simulator import Call
-
-TOKEN = "simulator-token"
 WEST_LOTHIAN = DEFAULT_PATH.parent / "west-lothian.yml"
 WEST_LOTHIAN_TRANSFER = "+441314960001"  # the file's placeholder transfer_phone, as dialled
 OUT_OF_HOURS = ("can't put you through", "8 am", "opening hours", "out of hours")
 
 
-def _gateway(path, db_dir):
-    """The gateway for one service file, with no SPR_STAFF_NUMBER (so the file's transfer_phone) and no assistant."""
-    app = create_app({"SERVICE_DEFINITION": str(path), "DATABASE_URL": f"sqlite:///{db_dir / 'db.sqlite3'}",
-                      "TWILIO_AUTH_TOKEN": TOKEN, "SPR_STAFF_NUMBER": "", "RASA_PUBLIC_URL": "http://127.0.0.1:9",
-                      "WARM_POSTCODES": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_BASE_URL"] = base
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, base
-
-
 @pytest.fixture(scope="module")
 def west_lothian(tmp_path_factory):
-    server, base = _gateway(WEST_LOTHIAN, tmp_path_factory.mktemp("wl"))
-    yield base
-    server.shutdown()
+    # No SPR_STAFF_NUMBER: transfers go to the file's transfer_phone.
+    with served(tmp_path_factory.mktemp("wl"), SERVICE_DEFINITION=str(WEST_LOTHIAN), SPR_STAFF_NUMBER="") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def cis(tmp_path_factory):
-    server, base = _gateway(DEFAULT_PATH, tmp_path_factory.mktemp("cis"))
-    yield base
-    server.shutdown()
+    with served(tmp_path_factory.mktemp("cis"), SERVICE_DEFINITION=str(DEFAULT_PATH), SPR_STAFF_NUMBER="") as base:
+        yield base
 
 
 @pytest.fixture(autouse=True)

@@ -2,30 +2,16 @@
 are accepted exactly as Twilio's are, and it follows Gather timeouts, Redirect, Dial and Hangup."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from intake_api import create_app
-
+from .gateway import TOKEN, served
 from .simulator import Call
-
-TOKEN = "simulator-token"
 
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('sim') / 'db.sqlite3'}",
-                      "TWILIO_AUTH_TOKEN": TOKEN, "SPR_STAFF_NUMBER": "+442079460999",
-                      "RASA_PUBLIC_URL": "http://127.0.0.1:9", "WARM_POSTCODES": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_BASE_URL"] = base
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
+    with served(tmp_path_factory.mktemp("sim"), SPR_STAFF_NUMBER="+442079460999") as base:
+        yield base
 
 
 @pytest.fixture(autouse=True)
