@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.api.payloads import referral_body  # noqa: E402
 from tests.e2e.stack import SERVICE_TOKEN, Stack  # noqa: E402
-from voice import voice_rows  # noqa: E402  (bench/voice.py: the telephone's webhooks)
+from voice import voice_rows, which  # noqa: E402  (bench/voice.py: the telephone's webhooks)
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_HOST = os.environ.get("REDIS_HOST", "127.0.0.1")
@@ -50,6 +50,7 @@ def whole_referral(stack: Stack, pause: float, timings: list, errors: list, jitt
     sender = "bench-" + uuid.uuid4().hex[:12]
     session = requests.Session()
     pauses = random.Random(seed)
+    said = ""
     for message in REFERRAL:
         started = time.perf_counter()
         try:
@@ -59,9 +60,12 @@ def whole_referral(stack: Stack, pause: float, timings: list, errors: list, jitt
             timings.append((time.perf_counter() - started) * 1000)
             if not reply.json():
                 errors.append(f"no answer to {message!r}")
+            said = " ".join(m.get("text", "") for m in reply.json())
         except requests.RequestException as exc:
             errors.append(type(exc).__name__)
         time.sleep(pause + pauses.uniform(-jitter, jitter))
+    if "referral is stored" not in said:  # answered every turn, but the referral itself was not taken
+        errors.append("not stored")
 
 
 def concurrent(stack: Stack, conversations: int, pause: float, jitter: float = 0.0) -> tuple[list, list, float]:
@@ -120,7 +124,7 @@ def api_posts(stack: Stack, count: int) -> list[float]:
 
 def row(name: str, timings: list[float], errors: list | None = None, extra: str = "") -> str:
     return (f"| {name} | {len(timings)} | {percentile(timings, 50):.0f} | {percentile(timings, 95):.0f} | "
-            f"{len(errors or [])} | {extra} |")
+            f"{len(errors or [])} | {extra}{which(errors or [])} |")
 
 
 def chat_rows(stack: Stack, label: str) -> list[str]:
