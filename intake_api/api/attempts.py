@@ -20,27 +20,37 @@ def _key(body: str, number: str):
 
 def claim_attempt(db: Session, body: str, number: str, moment: datetime,
                   definition: ServiceDefinition) -> int | None:
-    """Count one more check against the registration, before the PIN is looked at: the failures so far
-    including this one, or None while the registration is locked. Committed at once, so concurrent checks
-    each see the others' claims."""
+    """Take one of the registration's allowed tries before the PIN is looked at: the tries taken so far
+    including this one, or None when none is free (locked, or every try already being checked). Committed at
+    once, so concurrent checks each see the others' claims: however many arrive together, at most
+    ``lockout_attempts`` PINs are checked. Only a confirmed wrong PIN locks (``lock``), so right PINs checked at
+    the same moment never lock the registration."""
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
     db.execute(insert(Attempts).values(registration_body=body, registration_number=number, failures=0)
                .on_conflict_do_nothing())
     at = literal(moment, DateTime(timezone=True))
     lock_ended = and_(Attempts.locked_until.is_not(None), Attempts.locked_until <= at)
-    failures = case((lock_ended, 1), else_=Attempts.failures + 1)
-    locks_now = failures >= definition.lockout_attempts
-    until = literal(moment + timedelta(minutes=definition.lockout_minutes), DateTime(timezone=True))
     claimed = db.execute(
         update(Attempts)
-        .where(_key(body, number), or_(Attempts.locked_until.is_(None), Attempts.locked_until <= at))
-        .values(failures=failures,
-                locked_until=case((locks_now, until), else_=None),
-                locked_at=case((locks_now, at), else_=Attempts.locked_at))
+        .where(_key(body, number), or_(Attempts.locked_until.is_(None), lock_ended),
+               or_(lock_ended, Attempts.failures < definition.lockout_attempts))
+        .values(failures=case((lock_ended, 1), else_=Attempts.failures + 1),
+                locked_until=case((lock_ended, None), else_=Attempts.locked_until))
         .returning(Attempts.failures)
     ).scalar()
     db.commit()
     return claimed
+
+
+def lock(db: Session, body: str, number: str, moment: datetime, definition: ServiceDefinition) -> None:
+    """The last allowed try was a wrong PIN: locked for the service's lock-out minutes."""
+    db.execute(update(Attempts).where(_key(body, number)).values(
+        locked_at=moment, locked_until=moment + timedelta(minutes=definition.lockout_minutes)))
+
+
+def is_locked(db: Session, body: str, number: str, moment: datetime) -> bool:
+    attempts = db.get(Attempts, (body, number))
+    return attempts is not None and attempts.locked_until is not None and attempts.locked_until > moment
 
 
 def clear_failures(db: Session, body: str, number: str) -> None:

@@ -1,8 +1,9 @@
 """POST /api/referrers/verify : is this a registered professional with the right PIN?
 
 Lock-outs are exact however fast attempts arrive: each attempt first claims one of the registration's
-allowed failures with a single atomic UPDATE (api/attempts.py), before the slow PIN hash is checked, so
-twenty wrong PINs at once get at most three "wrong PIN" answers. Unknown registrations are counted and
+allowed tries with a single atomic UPDATE (api/attempts.py), before the slow PIN hash is checked, so
+twenty wrong PINs at once get at most three checked; only a wrong PIN locks, so right PINs checked at the
+same moment never do (one that finds every try taken is told to try again, 503). Unknown registrations are counted and
 locked the same way, so after three failures a locked and an unknown registration look the same.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ..models import Referrer
 from ..security import check_pin
 from ..store import audit, service, session
 from . import bp
-from .attempts import claim_attempt, clear_failures
+from .attempts import claim_attempt, clear_failures, is_locked, lock
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,10 @@ def verify_referrer():
     failures = claim_attempt(db, registration_body, number, moment, definition)
     referrer = find_referrer(db, registration_body, number)
     referrer_id = referrer.id if referrer else None
+    if failures is None and not is_locked(db, registration_body, number, moment):
+        # Every allowed try is being checked at this moment; none has failed yet, so this is no lock-out.
+        raise ApiError(503, "checks_in_progress", "This registration is being checked already. Please try again "
+                                                  "in a moment.", retry_after_seconds=2)
     if failures is None:
         audit(db, "service", "referrer.verify_refused_locked", referrer_id=referrer_id, **who)
         db.commit()
@@ -90,6 +95,8 @@ def verify_referrer():
         return jsonify({"referrer": referrer_summary(referrer), "verification": proof})
 
     locked = failures >= definition.lockout_attempts
+    if locked:
+        lock(db, registration_body, number, moment, definition)
     audit(db, "service", "referrer.verify_failed", referrer_id=referrer_id, locked=locked, **who)
     log.info("verification failed for %s %s%s", registration_body, number, " (now locked)" if locked else "")
     db.commit()

@@ -30,7 +30,8 @@ def test_twenty_wrong_pins_at_once_get_at_most_three_tries(request, case_store):
     guesses = [{"conversation_id": f"chat-attacker-{i}", "registration_body": "GMC", "registration_number": number,
                 "pin": f"{random.randint(0, 999999):06d}".replace(PIN, "000000")} for i in range(20)]
     statuses = fire_at_once(stack, guesses)
-    assert statuses.count(401) <= 2 and statuses.count(401) + statuses.count(423) == 20, statuses
+    assert statuses.count(401) <= 2 and statuses.count(423) >= 1, statuses  # a 503: being checked, try again
+    assert statuses.count(401) + statuses.count(423) + statuses.count(503) == 20, statuses
     # Locked: even the right PIN is refused now.
     right = requests.post(f"{stack.api}/api/referrers/verify", timeout=30, headers={
         "Authorization": f"Bearer {SERVICE_TOKEN}"}, json={**guesses[0], "pin": PIN, "conversation_id": "chat-gp"})
