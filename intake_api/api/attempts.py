@@ -43,9 +43,11 @@ def claim_attempt(db: Session, body: str, number: str, moment: datetime,
 
 
 def lock(db: Session, body: str, number: str, moment: datetime, definition: ServiceDefinition) -> None:
-    """The last allowed try was a wrong PIN: locked for the service's lock-out minutes."""
+    """The last allowed try was a wrong PIN: locked for the service's lock-out minutes. Committed at once, as
+    the claim was: if the lock were lost with a later statement, every try would stay taken and unlocked."""
     db.execute(update(Attempts).where(_key(body, number)).values(
         locked_at=moment, locked_until=moment + timedelta(minutes=definition.lockout_minutes)))
+    db.commit()
 
 
 def is_locked(db: Session, body: str, number: str, moment: datetime) -> bool:
