@@ -9,9 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .authentication import professional_details_in
+from .decision import CONFIDENCE
 from .form_base import ReferralFormValidation, service
 
-CONFIDENT = 0.7
 # The caller_form's ignored_intents (domain.yml): "speak to a person", "stop", "start again".
 STEP_ASIDE = ("human_handoff", "stop", "start_again")
 _PUBLIC_WORDS = re.compile(r"\b(my (mum|mother|dad|father|nan|gran|grandma|grandad|grandfather|grandmother|husband|"
@@ -26,7 +26,7 @@ def caller_type_in(tracker: Tracker) -> str | None:
     message = tracker.latest_message or {}
     text = message.get("text") or ""
     intent = message.get("intent") or {}
-    if (intent.get("confidence") or 0) >= CONFIDENT:
+    if (intent.get("confidence") or 0) >= CONFIDENCE["caller"]:
         if intent.get("name") == "i_am_professional":
             return "professional"
         if intent.get("name") == "i_am_public":
@@ -47,7 +47,7 @@ class ValidateCallerForm(ReferralFormValidation):
         if tracker.get_slot("caller_type"):
             return {}
         intent = (tracker.latest_message or {}).get("intent") or {}
-        if intent.get("name") in STEP_ASIDE and (intent.get("confidence") or 0) >= CONFIDENT:
+        if intent.get("name") in STEP_ASIDE and (intent.get("confidence") or 0) >= CONFIDENCE["caller"]:
             return {}  # not an answer: the form steps aside so the rule for it applies (as the other forms do)
         found = caller_type_in(tracker)
         if found or tracker.get_slot("requested_slot") == "caller_type":

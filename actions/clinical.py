@@ -6,10 +6,11 @@ from typing import Any
 from referral_rules import validation
 
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, service, today
-from .parsing import YES_NO, choose, items, parse_date, plain, question_instead, says_dont_know, yes_or_no
-
+from .decision import YES_NO, question_instead, says_dont_know, yes_or_no
+from .parsing import choose, items, parse_date, plain
 SETTINGS = {"home": ("home", "house", "flat", "at home", "own home", "community", "sheltered", "back home",
-                     "out of hospital", "home from hospital"),
+                     "out of hospital", "home from hospital", "went home", "gone home", "sent home", "came home",
+                     "got home", "discharged home", "home now"),
             "hospital": ("hospital", "ward", "inpatient", "in patient", "admitted", "discharge", "a and e", "a e",
                          "going home", "coming home", "due home"),
             "care_home": ("care home", "nursing home", "residential", "residential home")}

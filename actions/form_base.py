@@ -14,26 +14,16 @@ from rasa_sdk.utils import call_potential_coroutine
 
 from referral_rules.clock import now
 from referral_rules.contract import NOT_APPLICABLE  # noqa: F401  (the forms import it from here)
-from referral_rules.service_definition import ServiceDefinition, load_cached
 
-from .questions import question
+from . import pause
+from .context import channel_of, service, today  # noqa: F401  (the forms import them from here)
+from .decision import says_carry_on
+from .questions import person_of, question, quick_replies
 from .safety import emergency_advice, is_emergency
 
 log = logging.getLogger(__name__)
 
 FAILURES_BEFORE_OFFER = 2
-
-
-def service() -> ServiceDefinition:
-    return load_cached()
-
-
-def today():
-    return now().astimezone(service().timezone).date()
-
-
-def channel_of(tracker: Tracker) -> str:
-    return "voice" if tracker.get_latest_input_channel() == "voice" else "chat"
 
 
 def out_of_hours_notice() -> str:
@@ -92,22 +82,59 @@ class ReferralFormValidation(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         failures_before = dict(tracker.get_slot("failures") or {})  # (the validation updates the tracker's slots)
+        if tracker.get_slot(pause.PAUSED):
+            return await self._while_paused(dispatcher, tracker, domain, failures_before)
+        if is_emergency(tracker) and not advised_since_last_message(tracker):
+            return await self._emergency(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        if says_carry_on(tracker) and requested in tracker.slots_to_validate():
+            tracker.slots[requested] = None  # nothing was paused: "carry on" is no answer, so the question again
+            return self._then_ask([SlotSet(requested, None)], dispatcher, tracker, domain, failures_before)
         # An interruption that took the caller's words as an answer and re-asked (ActionStop) has asked already.
         asked_already = tracker.get_slot("requested_slot") if asked_since_last_message(tracker) else None
         events = await self._validated(dispatcher, tracker, domain)
+        return self._then_ask(events, dispatcher, tracker, domain, failures_before, asked_already)
+
+    def _then_ask(self, events, dispatcher, tracker, domain, failures_before, asked_already=None) -> list[EventType]:
         asked = self._ask_next(dispatcher, tracker, domain, events, failures_before, asked_already)
         if asked:  # one requested_slot event, the last word (rasa_sdk sets one too when required_slots is overridden)
             events = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
         return events + asked
 
+    async def _emergency(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> list[EventType]:
+        """999 advice, and the referral waits (actions/pause.py). The words are no answer to the question,
+        unless the question was for the clinical story itself; either way the next question waits too."""
+        requested = tracker.get_slot("requested_slot")
+        if requested in self.keeps_emergency_text:
+            events = await self._validated(CollectingDispatcher(), tracker, domain)  # (a re-ask would be a question)
+            events = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
+        else:
+            events = [SlotSet(requested, None)] if requested else []
+        return events + pause.pause(dispatcher, tracker)
+
+    async def _while_paused(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                            failures_before: dict[str, int]) -> list[EventType]:
+        """Nothing is taken as an answer while paused. The form also runs after an interruption (stop, speak to
+        a person) that has answered the caller itself: then it says nothing."""
+        requested = tracker.get_slot("requested_slot")
+        if requested not in tracker.slots_to_validate():
+            return []
+        events = [SlotSet(requested, None)]
+        if is_emergency(tracker):
+            return events + pause.pause(dispatcher, tracker)
+        decided = pause.decision(tracker)
+        if decided == pause.END_CALL:
+            pause.end_call(dispatcher)
+            return events
+        if decided != pause.RESUME:
+            pause.still_paused(dispatcher, tracker)
+            return events
+        tracker.slots[requested] = None
+        return self._then_ask(events + [SlotSet(pause.PAUSED, None)], dispatcher, tracker, domain, failures_before)
+
     async def _validated(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> list[EventType]:
-        requested = tracker.get_slot("requested_slot")
-        if is_emergency(tracker) and not advised_since_last_message(tracker):
-            dispatcher.utter_message(text=emergency_advice(service()))
-            if requested and requested not in self.keeps_emergency_text:
-                # Not an answer to the question: ask it again after the advice.
-                return [SlotSet(requested, None)]
         events = await super().run(dispatcher, tracker, domain)
         answered = any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
         if answered and tracker.get_slot("stop_requested"):
@@ -169,13 +196,15 @@ class ReferralFormValidation(FormValidationAction):
 
     def ask(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         """The question for ``slot``: an ``ask_<slot>`` method of the form if it has one, else the wording in
-        actions/questions.py. The very first question comes after the greeting."""
+        actions/questions.py, in the first person to someone referring themself. The very first question comes
+        after the greeting."""
         opening(dispatcher, tracker)
         special = getattr(self, f"ask_{slot}", None)
         if special:
             special(dispatcher, tracker)
         else:
-            dispatcher.utter_message(text=question(slot, channel_of(tracker), service()))
+            dispatcher.utter_message(text=question(slot, channel_of(tracker), service(), person_of(tracker)),
+                                     buttons=quick_replies(slot))
 
     def reask(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, message: str) -> dict[str, Any]:
         """Refuse an answer with a specific reason; after two failures offer to skip or hand over."""
@@ -187,5 +216,5 @@ class ReferralFormValidation(FormValidationAction):
             else:
                 message += (f" If you'd rather speak to someone, say \"speak to a person\", or call the "
                             f"{service().referral_line} on {service().referral_line_phone}.")
-        dispatcher.utter_message(text=message)
+        dispatcher.utter_message(text=message, buttons=quick_replies(slot))
         return {slot: None, "failures": failures}

@@ -1,8 +1,6 @@
 """What a caller can say at any point: stop, start again, speak to a person, an emergency, who are you, goodbye."""
 from __future__ import annotations
 
-import re
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
@@ -10,12 +8,15 @@ from rasa_sdk.types import DomainDict
 
 from referral_rules.clock import now
 
+from . import pause
 from .authentication import ValidateProfessionalForm
 from .clinical import ValidateClinicalForm
+from .context import hours_text
+from .decision import says_stop
 from .form_base import channel_of, service
 from .patient import ValidatePatientForm
 from .public_callers import ValidatePublicForm
-from .safety import emergency_advice
+from .safety import emergency_advice, is_emergency
 from .service_choice import ValidateServiceForm
 from .summary import ValidateConfirmForm, field_named, start_correction
 
@@ -23,19 +24,6 @@ from .summary import ValidateConfirmForm, field_named, start_correction
 VALIDATIONS = {validation.form_name(): validation for validation in (
     ValidateProfessionalForm(), ValidatePublicForm(), ValidateServiceForm(), ValidatePatientForm(),
     ValidateClinicalForm(), ValidateConfirmForm())}
-
-
-# A stop says so. The classifier has heard "send it" as a stop (it was taught "don't send it"), so a
-# "stop" without one of these words is taken as the answer to the question being asked.
-_STOP_WORDS = re.compile(r"\b(stop|cancel|forget|never ?mind|don'?t|do not|leave it|bother|quit|exit|end|ending|"
-                         r"terminate|abandon|abort|scrap|withdraw|change(d)? my mind|(call|ring|phone|come) back|"
-                         r"another time|later|hang up|close|go now|going now|have to go|got to go|no more|enough)\b",
-                         re.I)
-
-
-def hours_text(d) -> str:
-    """When the team answers: "from 08:00 to 20:00 every day", or "24 hours a day"."""
-    return "24 hours a day" if d.always_open else f"from {d.opens:%H:%M} to {d.closes:%H:%M} every day"
 
 
 class ActionStop(Action):
@@ -51,7 +39,10 @@ class ActionStop(Action):
         if form == "confirm_form" and field_named(text):  # "no, change the phone number" is not a stop
             return [*(SlotSet(k, v) for k, v in start_correction(field_named(text)).items()), FollowupAction(form)]
         asked = tracker.get_slot("requested_slot")
-        if form in VALIDATIONS and asked and not _STOP_WORDS.search(text):
+        if tracker.get_slot(pause.PAUSED) and not says_stop(text):
+            pause.still_paused(dispatcher, tracker)  # nothing is taken as an answer while paused
+            return [FollowupAction(form)] if form else []
+        if form in VALIDATIONS and asked and not says_stop(text):
             # The answer to the question, checked by the question's own rule: the form, coming back after
             # this action, validates nothing itself ("send it" is no answer to "does the patient live alone?").
             answer = await VALIDATIONS[form].checked(asked, text, dispatcher, tracker, domain)
@@ -119,6 +110,8 @@ class ActionEmergency(Action):
         return "action_emergency"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        if not is_emergency(tracker):  # the classifier's emergency, overruled ("she collapsed last week")
+            return await ActionDefaultFallback().run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=emergency_advice(service()))
         return []
 

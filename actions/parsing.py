@@ -8,35 +8,13 @@ from datetime import date, datetime, timedelta
 from dateutil import parser as date_parser
 from rasa_sdk import Tracker
 
-_YES = re.compile(r"^\s*(y|yes|yeah|yep|yup|aye|correct|right|sure|ok|okay|true|she does|he does|they do|"
-                  r"it is|that'?s right|affirmative|absolutely|definitely|please do)\b", re.I)
-_NO = re.compile(r"^\s*(n|no|nope|nah|not|none|false|negative|she doesn'?t|he doesn'?t|they don'?t|never)\b", re.I)
-# A "no" says so: the classifier's deny on "I think so" or "she was with you last year" is not trusted.
-_NEGATION = re.compile(r"\b(n|no+|not|nope|nah|never|none|neither|nor|nothing|nobody|negative|wrong|incorrect|"
-                       r"refused|refuses|declined|declines|don'?t|doesn'?t|didn'?t|isn'?t|wasn'?t|weren'?t|"
-                       r"hasn'?t|haven'?t|hadn'?t|can'?t|cannot|won'?t|wouldn'?t|aren'?t)\b", re.I)
+from referral_rules.spoken import LONGEST, normalised, spelt_together
+
 _ALONE = re.compile(r"\b(alone|on (his|her|their|my) own|by (him|her|them|my)sel(f|ves))\b", re.I)
 _WITH_SOMEONE = re.compile(r"\b(lives?|living|stays?) with\b|\bwith (his|her|their|my) (wife|husband|partner|son|"
                            r"daughter|family|children|kids|carer|sister|brother|mum|dad|mother|father)\b", re.I)
 _CONSENT_WORDS = re.compile(r"\b(consent(ed|s|ing)?|agreed|agrees|happy (to|with|for|about)|wants? (the|this) referral|"
                             r"knows about (it|the referral) and)\b", re.I)
-_DONT_KNOW = re.compile(r"\b(don'?t know|do not know|dunno|not sure|no idea|unknown|not to hand|don'?t have|"
-                        r"can'?t remember|not available)\b", re.I)
-
-
-# "Send it" is a yes only to the read-back, whatever the classifier made of it.
-_SEND_IT = re.compile(r"\b(send|submit)\b", re.I)
-# The whole of a yes or a no, for a question that is no more than one ("yes?").
-YES_NO = {"yes": ("y", "yes", "yeah", "yep", "yup", "aye", "correct", "right", "sure", "ok", "okay", "yes please",
-                  "she does", "he does", "they do", "it is"),
-          "no": ("n", "no", "nope", "nah", "not", "never", "none", "no she doesn t", "no he doesn t", "she doesn t",
-                 "he doesn t", "they don t", "no they don t")}
-
-
-def intent_of(tracker: Tracker) -> str | None:
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
-
-
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -46,62 +24,20 @@ def plain(text) -> str:
     return _UNPRINTABLE.sub("", text if isinstance(text, str) else "" if text is None else str(text))
 
 
-# A question starts with a question word, or with a verb asking about someone ("is it", "can you", "does she").
-_ASKING = re.compile(r"^\s*((which|what|how|why|when|who|whose|where)\b|"
-                     r"(can|could|is|are|does|do|did|will|would|should|shall|may|has|have)\s+(i|you|we|they|he|she|"
-                     r"it|there|that|this|the|my|your|her|his|their|one|someone|anyone|somebody|anybody)\b)", re.I)
-_FILLER = {"please", "the", "one", "um", "umm", "erm", "er", "uh", "so", "then", "thanks"}
-
-
-def is_question(text) -> bool:
-    """"Which one is quicker?", "what does that service mean": a question rather than an answer."""
-    text = plain(text).strip()
-    return bool(re.search(r"\?[\s!.)]*$", text) or _ASKING.match(text))
-
-
-def question_instead(text, answers: dict[str, tuple[str, ...]]) -> bool:
-    """A question asked instead of answering a closed question ("which one is quicker?"), unless all it says is
-    one of the answers ("<a service>?", "yes?"). A question never fills a slot: it is asked again."""
-    if not is_question(text):
-        return False
-    said = " ".join(w for w in re.sub(r"[^a-z0-9 ]+", " ", plain(text).lower()).split() if w not in _FILLER)
-    return not any(said in phrases for phrases in answers.values())
-
-
-def yes_or_no(tracker: Tracker, text: str) -> bool | None:
-    intent = intent_of(tracker)
-    if intent == "affirm" and not _SEND_IT.search(text or ""):
-        return True
-    if intent == "deny" and negated(text):
-        return False
-    if _YES.search(text or ""):
-        return True
-    if _NO.search(text or ""):
-        return False
-    return None
-
-
-def negated(text: str) -> bool:
-    """The words say no, whatever the classifier made of them."""
-    return bool(_NEGATION.search(text or ""))
-
-
-def says_dont_know(tracker: Tracker, text: str) -> bool:
-    return intent_of(tracker) == "dont_know" or bool(_DONT_KNOW.search(text or ""))
-
-
 _ORDINAL = re.compile(r"([0-9]+)(st|nd|rd|th)\b", re.I)
 _LONGEST_DATE = 200  # characters: "born on the 7th of March 1941, so she's 85" is far shorter
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 def parse_date(text: str, today: date, past: bool = True) -> date | None:
-    """A whole date in any usual British form: 07/03/1941, 7th March 41, 07031941, 1941-03-07.
+    """A whole date in any usual British form: 07/03/1941, 7th March 41, 07031941, 1941-03-07, or said in
+    words ("the seventh of march nineteen forty one").
     Two-digit years fall in the past for a date of birth (``past``) and in the future otherwise.
     A date with any part missing ("March 1941") is None rather than a guess."""
     raw = plain(text).strip().lower()
     if not raw or len(raw) > _LONGEST_DATE or _other_digits(raw):
         return None
+    raw = normalised(raw)
     if not past:
         relative = _relative_date(raw, today)
         if relative:
@@ -263,42 +199,80 @@ def choose(text: str, choices: dict[str, tuple[str, ...]]) -> str | None:
 
 
 def digits_in(text: str) -> str:
-    """All the digits a caller gave, in order: "NHS number is 943 476 5919" -> "9434765919"."""
-    return re.sub(r"[^0-9]", "", text or "")  # only 0-9: "٩٤٣٤٧٦٥٩١٩" is no NHS number
+    """All the digits a caller gave, in order, typed or said: "NHS number is 943 476 5919" -> "9434765919",
+    "nine four three, four seven six, five nine one nine" -> "9434765919"."""
+    return re.sub(r"[^0-9]", "", normalised(text))  # only 0-9: "٩٤٣٤٧٦٥٩١٩" is no NHS number
 
 
 _POSTCODE_IN_TEXT = re.compile(r"\b([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)\s*([0-9][A-Za-z]{2})\b", re.ASCII)
+_LONGEST_SPOKEN_POSTCODE = 12  # words: "s w one x one a a" is 7, "double" and pauses add a few
 
 
 def postcode_in(text: str) -> str:
-    """The postcode inside "it's W2 4RJ" (the whole text when none stands out, for the rule to judge)."""
-    match = _POSTCODE_IN_TEXT.search(text or "")
-    return f"{match.group(1)} {match.group(2)}" if match else (text or "")
-
-
-def address_and_postcode(text: str) -> tuple[str, str | None]:
-    """"12 Porchester Square, London W2 4RJ" -> ("12 Porchester Square", "W2 4RJ"); no postcode -> (text, None)."""
-    match = _POSTCODE_IN_TEXT.search(text or "")
-    if not match:
-        return text, None
-    rest = (text[:match.start()] + text[match.end():]).strip(" ,.")
-    rest = re.sub(r"[,\s]+london$", "", rest, flags=re.I).strip(" ,")
-    return rest, f"{match.group(1)} {match.group(2)}"
-
-
-def phone_in(text: str) -> str:
-    """The phone number inside "call her on 07712 345678 please" (or the whole text)."""
-    import phonenumbers
-
-    for match in phonenumbers.PhoneNumberMatcher(text or "", "GB", leniency=phonenumbers.Leniency.POSSIBLE):
-        return match.raw_string
+    """The postcode inside "it's W2 4RJ" or "w two four r j" (the whole text when none stands out, for the
+    rule to judge)."""
+    said = normalised(text)
+    for form in (text or "", said, spelt_together(said)):
+        match = _POSTCODE_IN_TEXT.search(form)
+        if match:
+            return f"{match.group(1)} {match.group(2)}"
     return text or ""
 
 
+def address_and_postcode(text: str) -> tuple[str, str | None]:
+    """"12 Porchester Square, London W2 4RJ" -> ("12 Porchester Square", "W2 4RJ"); no postcode -> (text, None).
+    A postcode said at the end ("... square, w two four r j") is found too; the first line stays as said."""
+    match = _POSTCODE_IN_TEXT.search(text or "")
+    if match:
+        rest, postcode = text[:match.start()] + text[match.end():], f"{match.group(1)} {match.group(2)}"
+    else:
+        rest, postcode = _said_postcode_at_end(text or "")
+        if postcode is None:
+            return text, None
+    rest = re.sub(r"[,\s]+london$", "", rest.strip(" ,."), flags=re.I).strip(" ,")
+    return rest, postcode
+
+
+def _said_postcode_at_end(text: str) -> tuple[str, str | None]:
+    """(what comes before, the postcode) for the longest run of last words that is a postcode said aloud."""
+    starts = [word.start() for word in re.finditer(r"\S+", text)][-_LONGEST_SPOKEN_POSTCODE:]
+    for start in starts:
+        match = re.fullmatch(r"([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)\s*([0-9][A-Za-z]{2})",
+                             spelt_together(normalised(text[start:])).strip(" ,."), re.ASCII)
+        if match:
+            return text[:start], f"{match.group(1)} {match.group(2)}"
+    return text, None
+
+
+def phone_in(text: str) -> str:
+    """The phone number inside "call her on 07712 345678 please" or "oh seven seven one two, three four five
+    six seven eight" (or the whole text)."""
+    import phonenumbers
+
+    said = normalised(text)
+    first = None
+    # As given, then said a character at a time, then said in pairs ("thirty four fifty six").
+    forms = [said]
+    if len(said) <= LONGEST:
+        forms += [spelt_together(said), re.sub(r"(?<=[0-9])[\s,.]+(?=[0-9])", "", said)]
+    for form in dict.fromkeys(forms):
+        for match in phonenumbers.PhoneNumberMatcher(form, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+            if phonenumbers.is_valid_number(match.number):
+                return match.raw_string
+            first = first or match.raw_string
+    return first or text or ""
+
+
+# Words around a registration number, and the bodies' names, also spelt out ("g m c").
+_NOT_THE_NUMBER = re.compile(r"\b(my|the|is|it'?s|number|no|registration|reg|pin|code|sw e|"
+                             + "|".join(r"\s*".join(body) for body in ("gmc", "nmc", "hcpc", "gphc", "swe", "sssc"))
+                             + r")\b")
+
+
 def code_candidates(text: str) -> list[str]:
-    """Registration numbers a caller may have given: "GMC 7123456", "my PIN is 12A 3456E", "OT 12345"."""
-    words = re.sub(r"\b(my|the|is|it'?s|number|no|registration|reg|pin|gmc|nmc|hcpc|gphc|swe|sw e|sssc|code)\b",
-                   " ", (text or "").lower())
+    """Registration numbers a caller may have given: "GMC 7123456", "my PIN is 12A 3456E", "OT 12345",
+    "g m c seven one two three four five six"."""
+    words = _NOT_THE_NUMBER.sub(" ", normalised(text).lower())
     # (words with a digit in them: a pattern like [a-z]*[0-9] would take seconds over a long run of letters)
     tokens = [word for word in re.findall(r"[a-z0-9]+", words) if re.search(r"[0-9]", word)]
     joined = re.sub(r"[^a-z0-9]", "", words)

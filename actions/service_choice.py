@@ -14,7 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from referral_rules.service_definition import spoken
 
 from .form_base import ReferralFormValidation, service
-from .parsing import YES_NO, choose, intent_of, question_instead, yes_or_no
+from .decision import YES_NO, intent_of, question_instead, yes_or_no
+from .parsing import choose
+from .questions import buttons
 
 CHOOSING = "choose_service"
 # How each kind of referrer is named when a service is refused ("have to come from a health care professional").
@@ -123,10 +125,11 @@ class ValidateServiceForm(ReferralFormValidation):
         if len(services) > 1 and mentioned in allowed:
             named = service().services[mentioned]
             dispatcher.utter_message(text=f"You mentioned {named.name} ({named.summary}). Is the referral for "
-                                          f"{named.name}?")
+                                          f"{named.name}?", buttons=buttons("Yes", "No"))
         elif len(services) == 1:
             dispatcher.utter_message(text=f"I can take a referral to {services[0].name}: {services[0].summary}. "
-                                          f"Shall we go ahead?")
+                                          f"Shall we go ahead?", buttons=buttons("Yes", "No"))
         else:
             options = " or ".join(f"{s.name} ({s.summary})" for s in services)
-            dispatcher.utter_message(text=f"Which service is the referral for: {options}?")
+            dispatcher.utter_message(text=f"Which service is the referral for: {options}?",
+                                     buttons=buttons(*(s.name for s in services)))

@@ -11,8 +11,9 @@ from referral_rules import contract
 
 from .clinical import ValidateClinicalForm
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, service
-from .parsing import YES_NO, intent_of, negated, question_instead, yes_or_no
-from .patient import ValidatePatientForm
+from .decision import YES_NO, intent_of, negated, question_instead, yes_or_no
+from .patient import ValidatePatientForm, outside_the_area
+from .questions import quick_replies
 
 # The fields a caller may correct at the read-back: slot -> (words a caller uses for it, the form validation that
 # checks it). How the line names each to the caller is the referral contract's (``asked_as``).
@@ -80,7 +81,8 @@ async def apply_correction(slot: str, value: str, dispatcher, tracker, domain) -
     result = await FIELDS[slot][1]().checked(slot, value, dispatcher, tracker, domain)
     if result.get(slot) is None or result.get("patient_outcome") in ("out_of_area", "no_consent"):
         if result.get("patient_outcome") == "out_of_area":
-            dispatcher.utter_message(text="That postcode is outside our area, so I've kept the one you gave before.")
+            dispatcher.utter_message(text=f"{outside_the_area(result.get('routing') or {})} "
+                                          "So I've kept the one you gave before.")
         return None
     return {k: v for k, v in result.items() if k not in ("failures", "patient_outcome")}
 
@@ -133,7 +135,7 @@ class ValidateConfirmForm(ReferralFormValidation):
     def ask_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(text="Here is the referral:\n" + "\n".join(summary_lines(tracker)))
         dispatcher.utter_message(text="Is that all correct? Say yes to send it, or tell me what to change, "
-                                      "for example \"change the postcode\".")
+                                      "for example \"change the postcode\".", buttons=quick_replies("confirmed"))
 
 
 def _yes_no(value) -> str:

@@ -28,6 +28,8 @@ def from_environment() -> dict:
         "GENERATED_SECRETS_FILE": INSTANCE_DIR / "local.env",
         # Staff console: a session left idle this long must log in again.
         "STAFF_SESSION_IDLE_MINUTES": _minutes("STAFF_SESSION_IDLE_MINUTES", 30),
+        # The staff console's queue asks for new referrals this often (it does not keep a session alive).
+        "STAFF_QUEUE_POLL_SECONDS": _whole_number("STAFF_QUEUE_POLL_SECONDS", 15, "seconds"),
         # A staff API token (flask staff token) is accepted for this long after it is issued.
         "STAFF_TOKEN_HOURS": _whole_number("STAFF_TOKEN_HOURS", 12, "hours"),
         # A PIN or returning-client check recorded for a conversation is good for this long.

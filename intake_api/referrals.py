@@ -177,7 +177,15 @@ def matching(args: Mapping[str, str], definition: ServiceDefinition) -> Select:
         query = query.where(Referral.received_at >= datetime.combine(start, time(), tz))
     if end:
         query = query.where(Referral.received_at < datetime.combine(end + timedelta(days=1), time(), tz))
-    return query.order_by(Referral.received_at.desc(), Referral.id.desc())
+    return query.order_by(*_NEWEST_FIRST)
+
+
+_NEWEST_FIRST = (Referral.received_at.desc(), Referral.id.desc())
+
+
+def newest_first(condition) -> Select:
+    """Referrals meeting a condition, in the queue's order."""
+    return select(Referral).where(condition).order_by(*_NEWEST_FIRST)
 
 
 def count(db: Session, query: Select) -> int:

@@ -28,7 +28,7 @@ ALWAYS_OPEN = "24/7"
 ONS_LA_CODE = re.compile(r"^[EWSN]\d{8}$")
 POSTCODE_AREA = re.compile(r"^[A-Z]{1,2}$")
 TOP_LEVEL = ("service", "timezone", "opening_hours", "patient_identifier", "public", "services",
-             "registration_bodies", "professions", "local_hospitals", "postcode_areas", "boroughs",
+             "registration_bodies", "professions", "local_hospitals", "postcode_areas", "boroughs", "callers_told",
              "referrer_lockout", "fhir", "demo")
 
 
@@ -64,6 +64,7 @@ class Service:
     referrers: tuple[str, ...]
     spoken_as: tuple[str, ...] = ()  # words that choose it when asked which service
     mention: tuple[str, ...] = ()    # its own names, which count when said before the question
+    urgent_response: bool = False    # a same-day service: the console marks and announces its new referrals
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,14 @@ class PatientIdentifier:
     name: str         # "NHS number", "CHI number": as callers are asked for it
     digits: int
     fhir_system: str
+
+
+@dataclass(frozen=True)
+class CallersTold:
+    """What callers are told when they ask, in the service's own words (actions/answers.py)."""
+    what_happens_next: str
+    who_will_call: str
+    where_seen: str
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,7 @@ class ServiceDefinition:
     local_hospitals: tuple[str, ...]  # lower case, as the bot's matcher reads a caller
     postcode_areas: tuple[str, ...]   # the area's postcode areas ("EH"), loaded at start-up
     boroughs: dict[str, Borough]
+    callers_told: CallersTold
     lockout_attempts: int
     lockout_minutes: int
     # FHIR export: the identifier system of each registration body, and of the service's own references.
@@ -350,8 +360,9 @@ def _services(r: _Reader, top: dict, public: PublicAccess) -> dict[str, Service]
         for word in spoken_as:
             if chosen_by.setdefault(word, key) != key:
                 raise r.fail(f"{where}.spoken_as", f"{word!r} already chooses {chosen_by[word]}")
+        urgent = r.flag(entry, "urgent_response", where) if "urgent_response" in entry else False
         services[key] = Service(key, name, r.text(entry, "summary", where), referrers, spoken_as,
-                                r.phrases(entry, "mention", where, default=(spoken(name),)))
+                                r.phrases(entry, "mention", where, default=(spoken(name),)), urgent)
     return services
 
 
@@ -408,6 +419,11 @@ def _boroughs(r: _Reader, top: dict) -> dict[str, Borough]:
         boroughs[code] = Borough(code, r.text(entry, "name", where), tuple(
             _contact(r, c, f"{where}.adult_social_care[{j}]") for j, c in enumerate(contacts)))
     return boroughs
+
+
+def _callers_told(r: _Reader, top: dict) -> CallersTold:
+    told = r.mapping(top.get("callers_told"), "callers_told")
+    return CallersTold(**{key: r.text(told, key, "callers_told") for key in CallersTold.__dataclass_fields__})
 
 
 def _postcode_areas(r: _Reader, top: dict) -> tuple[str, ...]:
@@ -493,6 +509,7 @@ def parse(raw, source: str = "service definition") -> ServiceDefinition:
         local_hospitals=r.phrases(top, "local_hospitals", "file"),
         postcode_areas=_postcode_areas(r, top),
         boroughs=_boroughs(r, top),
+        callers_told=_callers_told(r, top),
         lockout_attempts=r.positive_int(lockout, "failed_attempts", "referrer_lockout"),
         lockout_minutes=r.positive_int(lockout, "minutes", "referrer_lockout"),
         registration_systems={code: body.fhir_system for code, body in bodies.items()},

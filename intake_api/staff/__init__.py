@@ -1,6 +1,6 @@
 """The staff console: server-rendered pages to review, triage and export captured intakes."""
 from flask import Blueprint
 
-bp = Blueprint("staff", __name__, url_prefix="/staff", static_folder="static", static_url_path="/static")
+bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from . import errors, filters, login, queue, referral  # noqa: E402,F401  (routes register on bp)
+from . import errors, figures, filters, login, queue, referral, search  # noqa: E402,F401  (routes register on bp)

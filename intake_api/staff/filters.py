@@ -9,10 +9,23 @@ from ..store import service
 from . import bp
 
 
+# The console's pages in its header navigation: (endpoint, label).
+CONSOLE_PAGES = (("staff.queue", "Queue"), ("staff.figures", "Figures"))
+
+
 @bp.context_processor
 def _line():
     """Every console page names the line it is for (the service definition's referral line)."""
-    return {"line_name": f"{service().short_name} referral line"}
+    return {"line_name": f"{service().short_name} referral line", "console_pages": CONSOLE_PAGES}
+
+
+@bp.app_template_filter("nhs_number")
+def nhs_number(value: str | None) -> str:
+    """An NHS number as people read and say it, 3-3-4: 943 476 5919."""
+    digits = "".join(ch for ch in str(value or "") if ch.isdigit())
+    if len(digits) != 10:
+        return value or ""
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
 
 
 @bp.app_template_filter("localtime")

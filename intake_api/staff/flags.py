@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..models import Referral
+from ..store import service
 
 SAFEGUARDING_WORDS = ("safeguard", "abuse", "neglect", "exploitation", "self-neglect", "domestic violence")
 
@@ -15,6 +16,9 @@ def badges(r: Referral) -> list[tuple[str, str]]:
         marks.append(("ooh", "Out of hours"))
     if r.urgency == "urgent":
         marks.append(("urgent", "Urgent"))
+    offered = service().services.get(r.service or "")
+    if offered and offered.urgent_response:
+        marks.append(("same_day", "Same-day service"))
     if r.mental_health_crisis:
         marks.append(("crisis", "Mental health crisis"))
     if any(word in str(risk).lower() for risk in (r.risks or []) for word in SAFEGUARDING_WORDS):

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 from functools import wraps
 
-from flask import current_app, g, redirect, request, url_for
+from flask import current_app, g, jsonify, redirect, request, url_for
 from sqlalchemy import select
 
 from referral_rules.clock import now
@@ -43,8 +43,9 @@ def start(db, user: StaffUser) -> tuple[StaffSession, str]:
     return row, token
 
 
-def current() -> StaffSession | None:
-    """The request's live session, if its cookie names one; an idle one is ended here (and noted in ``g``)."""
+def current(touch: bool = True) -> StaffSession | None:
+    """The request's live session, if its cookie names one; an idle one is ended here (and noted in ``g``).
+    ``touch``: the request counts as use (a person's, not the page's own polling)."""
     if "staff_session" in g:
         return g.staff_session
     g.staff_session = None
@@ -62,8 +63,9 @@ def current() -> StaffSession | None:
         db.commit()
         g.session_expired = True
         return None
-    row.last_seen_at = moment
-    db.commit()
+    if touch:
+        row.last_seen_at = moment
+        db.commit()
     g.staff_session = row
     return row
 
@@ -91,6 +93,23 @@ def login_required(view):
             return redirect(url_for("staff.login", next=request.full_path.rstrip("?"), reason=reason))
         if request.method == "POST":
             check_csrf(row.csrf_token)
+        g.staff_user = row.staff_user
+        g.actor = actor_of(row.staff_user)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def live_session_required(view):
+    """The console page's own background requests (the live queue): a live session, which they do not keep
+    alive, so that a screen left open still times out; else 401 and what to do."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        row = current(touch=False)
+        if row is None:
+            return jsonify(error="session_ended", message="Your session has ended. Reload the page to log in "
+                                                          "again."), 401
         g.staff_user = row.staff_user
         g.actor = actor_of(row.staff_user)
         return view(*args, **kwargs)

@@ -180,7 +180,8 @@ def turn():
                                  twiml.url("turn", ask=PIN_SLOT), twiml.url("silence", ask=PIN_SLOT),
                                  keypad_only=True, digits=6))
         return turn_to_bot(answer)
-    answer = callers_answer(request.form.get("Digits"), request.form.get("SpeechResult"))[:MAX_ANSWER]
+    answer = callers_answer(request.form.get("Digits"), request.form.get("SpeechResult"),
+                            numbers=asked in READ_BACK)[:MAX_ANSWER]
     if not answer:
         return xml(twiml.VoiceResponse().redirect(twiml.url("silence", ask=asked), method="POST"))
     if asked in READ_BACK and has_digits(answer) and len(answer) <= MAX_READ_BACK:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from referral_rules.spoken import normalised
+
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 _URL = re.compile(r"https?://\S+")
 _MARKUP = re.compile(r"[*_`#>]+")
@@ -56,18 +58,21 @@ def for_the_ear(text: str) -> str:
 
 
 def read_back(heard: str) -> str:
-    """What the caller gave, every number digit by digit ("12 A 3456 E" -> "1 2 A 3 4 5 6 E")."""
+    """What the caller gave, every number digit by digit and every letter said alone as a capital, so it is
+    said as a letter ("12 A 3456 E" -> "1 2 A 3 4 5 6 E", "g m c 7 1 2" -> "G M C 7 1 2")."""
     text = spell_numbers(re.sub(r"\s+", " ", heard).strip())
+    text = re.sub(r"(?<![\w'])[a-z](?![\w'])", lambda m: m.group(0).upper(), text)
     return _NUMBER.sub(lambda m: _spell(m, text, shortest=2), text)
 
 
-def callers_answer(digits: str | None, speech: str | None) -> str:
-    """What the caller gave: keys pressed (without the closing #), or the words heard, tidied."""
+def callers_answer(digits: str | None, speech: str | None, numbers: bool = False) -> str:
+    """What the caller gave: keys pressed (without the closing #), or the words heard, tidied. For a number
+    or a date (``numbers``), words are written as digits: "seven one two" -> "7 1 2"."""
     keys = (digits or "").replace("#", "").strip()
     if keys:
         return keys
-    words = re.sub(r"\s+", " ", speech or "").strip()
-    return words.rstrip(".!?").strip()
+    words = re.sub(r"\s+", " ", speech or "").strip().rstrip(".!?").strip()
+    return normalised(words) if numbers else words
 
 
 def has_digits(text: str) -> bool:

@@ -41,3 +41,17 @@ def audit_actions(app, referral_id: int | None = None) -> list[str]:
         return [f"{e.actor} {e.action}" for e in db.scalars(query)]
     finally:
         db.close()
+
+
+def structure(page_html: str) -> str:
+    """The page without its class attributes (the NHS.UK frontend's styling), to read what it says where."""
+    return re.sub(r' class="[^"]*"', "", page_html)
+
+
+def tags(page_html: str) -> list[str]:
+    """The words of the page's tags (flags and statuses), in order."""
+    return re.findall(r'<strong class="nhsuk-tag [^"]*">([^<]*)</strong>', page_html)
+
+
+def status_shown(page_html: str) -> str:
+    return re.search(r'<strong class="nhsuk-tag [^"]*app-status">([^<]*)</strong>', page_html).group(1)

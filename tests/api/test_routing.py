@@ -18,16 +18,39 @@ def test_straddling_districts_route_on_the_full_postcode(client, bot, asked, pos
     response = client.get("/api/routing", query_string={"postcode": asked}, headers=bot)
     assert response.status_code == 200
     assert response.get_json() == {"postcode": postcode, "borough": {"code": code, "name": name},
-                                   "in_area": True, "contacts": contacts}
+                                   "council": {"code": code, "name": name}, "in_area": True, "contacts": contacts}
 
 
-def test_out_of_area_postcode_has_no_cis_contacts(client, bot):
+def test_out_of_area_postcode_is_named_and_has_no_cis_contacts(client, bot):
     response = client.get("/api/routing?postcode=NW1 2DB", headers=bot)  # the British Library, Camden
     assert response.status_code == 200
     body = response.get_json()
     assert body["in_area"] is False
-    assert body["borough"]["code"] == "E09000007"
+    assert body["borough"] == {"code": "E09000007", "name": "Camden"}
+    assert body["council"] == {"code": "E09000007", "name": "Camden"}
     assert body["contacts"] == []
+
+
+@pytest.mark.parametrize("postcode,district,council", [
+    ("GU1 4RR", "Guildford", {"code": "E10000030", "name": "Surrey"}),    # two tiers: the county runs social care
+    ("CF10 1EP", "Cardiff", {"code": "W06000015", "name": "Cardiff"}),     # Wales
+    ("M1 1AE", "Manchester", {"code": "E08000003", "name": "Manchester"}),
+    ("EH54 6FF", "West Lothian", {"code": "S12000040", "name": "West Lothian"}),  # Scotland: the shipped file
+    ("CA3 8QG", "Cumberland", {"code": "E06000063", "name": "Cumberland"}),      # a unitary council of 2023
+])
+def test_a_postcode_elsewhere_names_its_district_and_the_council_for_social_care(client, bot, postcode, district,
+                                                                                   council):
+    body = client.get("/api/routing", query_string={"postcode": postcode}, headers=bot).get_json()
+    assert body["in_area"] is False
+    assert body["borough"]["name"] == district
+    assert body["council"] == council
+
+
+def test_a_district_the_ons_lookup_does_not_name_is_given_by_code_alone(client, bot):
+    body = client.get("/api/routing?postcode=BT1 5GS", headers=bot).get_json()  # Belfast: in neither list
+    assert body["in_area"] is False
+    assert body["borough"] == {"code": "N09000003", "name": None}
+    assert body["council"] == {"code": "N09000003", "name": None}
 
 
 @pytest.mark.parametrize("query,status,code", [

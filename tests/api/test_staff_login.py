@@ -1,7 +1,7 @@
 """Staff log-in: sessions in the case store, cookie flags, CSRF on every form, lock-out, idle time-out."""
 
 from ..at_once import at_once
-from .console import DEMO_EMAIL, audit_actions, csrf, log_in
+from .console import DEMO_EMAIL, audit_actions, csrf, log_in, status_shown
 
 
 def test_a_staff_user_logs_in_and_reaches_the_queue(app, client, demo):
@@ -72,7 +72,7 @@ def test_a_status_change_without_the_csrf_token_is_refused(app, client, bot, dem
     response = client.post(f"/staff/referrals/{referral['id']}/status", data={"status": "triaged", "note": "ok"})
     assert response.status_code == 403
     page = client.get(f"/staff/referrals/{referral['id']}").get_data(as_text=True)
-    assert 'class="status status-new"' in page
+    assert status_shown(page) == "new"
 
 
 def test_an_idle_session_expires(app, client, demo, monkeypatch):

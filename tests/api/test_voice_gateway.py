@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from twilio.request_validator import RequestValidator
@@ -189,3 +190,43 @@ def test_with_no_auth_token_configured_nothing_is_accepted(tmp_path, bot):
 def test_a_confirmation_with_nothing_to_confirm_asks_again(voice_app, bot):
     root = twiml(post(voice_app, "/voice/confirm?ask=patient_phone", Digits="1"))
     assert bot.sent == [] and root.find("Gather").get("action") == "turn?ask=patient_phone"
+
+
+def confirmed(app, root) -> None:
+    """Press 1 at the read-back: the gateway's own confirm URL, as Twilio would request it."""
+    action = urlparse(root.find("Gather").get("action"))
+    twiml(post(app, f"/voice/{action.path}?{action.query}", Digits="1"))
+
+
+# A number said in words is read back digit by digit like one typed, and the assistant is sent it in digits;
+# any other answer goes on as it was heard (the whole call: tests/e2e/test_spoken_numbers.py).
+@pytest.mark.parametrize("asked,words,read_back,message", [
+    ("patient_nhs_number", "nine four three, four seven six, five nine one nine", "9 4 3, 4 7 6, 5 9 1 9",
+     "9 4 3, 4 7 6, 5 9 1 9"),
+    ("registration_number", "g m c seven one two three four five six", "G M C 7 1 2 3 4 5 6",
+     "g m c 7 1 2 3 4 5 6"),
+    ("registration_number", "one two a three four five six e", "1 2 A 3 4 5 6 E", "1 2 a 3 4 5 6 e"),
+    ("patient_phone", "oh seven seven one two, three four five six seven eight", "0 7 7 1 2, 3 4 5 6 7 8",
+     "0 7 7 1 2, 3 4 5 6 7 8"),
+    ("patient_phone", "oh seven seven double one, two three four five six", "0 7 7 1 1, 2 3 4 5 6",
+     "0 7 7 1 1, 2 3 4 5 6"),
+    ("patient_date_of_birth", "the seventh of march nineteen forty one", "the 7th of march 1941",
+     "the 7th of march 1941"),
+])
+def test_a_number_said_in_words_is_read_back_in_digits_and_sent_on_in_digits(voice_app, bot, asked, words,
+                                                                             read_back, message):
+    root = twiml(post(voice_app, f"/voice/turn?ask={asked}", SpeechResult=words + "."))
+    assert f"I heard {read_back}. Press 1 if that's right" in said(root)
+    assert bot.sent == []                                    # nothing goes on before the caller confirms
+    assert parse_qs(urlparse(root.find("Gather").get("action")).query)["heard"] == [message]
+    confirmed(voice_app, root)
+    assert [message for _, message in bot.sent] == [message]
+
+
+@pytest.mark.parametrize("asked,words", [("reason", "She had a fall three weeks ago"),
+                                         ("patient_address", "Flat three, twelve Porchester Square"),
+                                         ("patient_nhs_number", "I don't know it")])
+def test_answers_that_are_not_numbers_go_on_as_heard(voice_app, bot, asked, words):
+    root = twiml(post(voice_app, f"/voice/turn?ask={asked}", SpeechResult=words))
+    assert "I heard" not in said(root)
+    assert [message for _, message in bot.sent] == [words]

@@ -47,15 +47,44 @@ def test_dont_know_is_recorded_as_unknown():
     assert result == {"patient_nhs_number": "unknown"}
 
 
-def test_an_emergency_mid_form_gets_999_advice_first_and_is_not_taken_as_an_answer():
+def test_an_emergency_mid_form_gets_999_advice_and_pauses_the_referral():
     dispatcher = CollectingDispatcher()
     said = tracker("he's collapsed and isn't breathing", intent="emergency", active_loop="patient_form",
-                   slots={"requested_slot": "patient_name", "patient_name": "he's collapsed and isn't breathing"})
+                   slots={"requested_slot": "patient_name"},
+                   extracted={"patient_name": "he's collapsed and isn't breathing"})
     events = run(ValidatePatientForm().run(dispatcher, said, PATIENT_FORM_DOMAIN))
     assert texts(dispatcher)[0].startswith("If someone is seriously ill or injured")
     assert "999" in texts(dispatcher)[0]
-    assert texts(dispatcher)[1:] == ["What is the patient's full name?"]  # then the same question again
-    assert events == [SlotSet("patient_name", None), SlotSet("requested_slot", "patient_name")]
+    assert "paused" in texts(dispatcher)[1] and not any(t.endswith("?") for t in texts(dispatcher))
+    assert events == [SlotSet("patient_name", None), SlotSet("emergency_paused", True)]
+
+
+def paused(text: str, intent: str, channel: str = "rest"):
+    said = tracker(text, intent=intent, active_loop="patient_form", channel=channel,
+                   slots={"requested_slot": "patient_name", "emergency_paused": True}, extracted={"patient_name": text})
+    said.events.insert(0, {"event": "bot", "text": "I've paused the referral."})
+    return said
+
+
+def test_while_paused_an_answer_is_not_taken_and_nothing_is_asked():
+    dispatcher = CollectingDispatcher()
+    events = run(ValidatePatientForm().run(dispatcher, paused("Edith Clarke", "inform"), PATIENT_FORM_DOMAIN))
+    assert events == [SlotSet("patient_name", None)]
+    assert texts(dispatcher) == ["The referral is paused. Say \"carry on\" when you're ready, or \"stop\" to end it."]
+
+
+def test_carry_on_resumes_with_the_question_that_was_waiting():
+    dispatcher = CollectingDispatcher()
+    events = run(ValidatePatientForm().run(dispatcher, paused("ok carry on", "carry_on"), PATIENT_FORM_DOMAIN))
+    assert SlotSet("emergency_paused", None) in events and events[-1] == SlotSet("requested_slot", "patient_name")
+    assert texts(dispatcher) == ["What is the patient's full name?"]
+
+
+def test_on_the_phone_yes_ends_the_call_so_they_can_dial_999():
+    dispatcher = CollectingDispatcher()
+    run(ValidatePatientForm().run(dispatcher, paused("yes", "affirm", channel="voice"), PATIENT_FORM_DOMAIN))
+    assert "call 999 now" in texts(dispatcher)[0]
+    assert {"voice": "hang_up"} in [m.get("custom") for m in dispatcher.messages]
 
 
 def test_a_good_answer_is_kept_and_the_next_question_asked_in_the_same_step():
@@ -67,6 +96,17 @@ def test_a_good_answer_is_kept_and_the_next_question_asked_in_the_same_step():
     assert SlotSet("patient_name", "Edith Clarke") in events
     assert events[-1] == SlotSet("requested_slot", "patient_nhs_number")
     assert texts(dispatcher) == ["What is the patient's NHS number? If you don't have it, say you don't know."]
+
+
+@pytest.mark.parametrize("confidence, kept", [(0.95, False), (0.57, True)])
+def test_carry_on_with_nothing_paused_is_no_answer_only_when_the_classifier_is_sure(confidence, kept):
+    dispatcher = CollectingDispatcher()
+    said = tracker("Edith Clarke", intent="carry_on", confidence=confidence, active_loop="patient_form",
+                   slots={"requested_slot": "patient_name"}, extracted={"patient_name": "Edith Clarke"})
+    events = run(ValidatePatientForm().run(dispatcher, said, PATIENT_FORM_DOMAIN))
+    assert (SlotSet("patient_name", "Edith Clarke") in events) is kept
+    asked = "What is the patient's NHS number?" if kept else "What is the patient's full name?"
+    assert texts(dispatcher)[-1].startswith(asked)
 
 
 CALLER_FORM_DOMAIN = {"forms": {"caller_form": {"required_slots": ["caller_type"]}},
@@ -332,3 +372,14 @@ def test_without_a_service_named_by_name_the_choice_is_asked_and_yes_is_not_an_a
     result = ValidateServiceForm().validate_service("yes", CollectingDispatcher(),
                                                     conversation_so_far("I'm a physio", now="yes", intent="affirm"), {})
     assert result["service"] is None
+
+
+@pytest.mark.parametrize("said, setting", [("she went home from the ward last week", "home"),
+                                           ("he was discharged home yesterday", "home"),
+                                           ("she's due home on friday", "hospital"),
+                                           ("on the ward at St Mary's", "hospital")])
+def test_where_the_patient_is_now_reads_plain_answers(said, setting):
+    from actions.clinical import ValidateClinicalForm
+
+    result = ValidateClinicalForm().validate_setting(said, CollectingDispatcher(), tracker(said), {})
+    assert result["setting"] == setting

@@ -1,15 +1,14 @@
 """NLU cross-validation: every intent must reach F1 0.9 on examples the model did not train on.
 
 Rasa's default five folds: each trains DIET on four fifths of data/nlu and tests it on the rest (about
-20 minutes on two cores): `make test-nlu`, which also writes the per-intent table to docs/nlu-report.md
-(NLU_REPORT)."""
+20 minutes on two cores): `make test-nlu`, which also writes the per-intent table to its section of
+docs/nlu-report.md (NLU_REPORT; tests/bot/nlu_report.py)."""
 import json
-import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
+from .nlu_report import write_section
 from .test_rasa_project import ROOT
 
 BOT_PYTHON = str(ROOT / ".venv" / "bot" / "bin" / "python")
@@ -34,12 +33,10 @@ def test_every_intent_reaches_f1_0_9_in_cross_validation(tmp_path):
     report = json.loads((tmp_path / "intent_report.json").read_text())
     intents = {name: scores for name, scores in report.items() if isinstance(scores, dict) and "f1-score" in scores
                and name not in ("micro avg", "macro avg", "weighted avg")}
-    if os.environ.get("NLU_REPORT"):
-        lines = ["# NLU cross-validation", "", f"`rasa test nlu --cross-validation --folds {FOLDS}` on data/nlu "
-                 "with config.yml (made by `make nlu-report`).", "", "| intent | precision | recall | F1 | examples |",
-                 "| --- | --- | --- | --- | --- |"]
-        lines += [f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1-score']:.3f} | {s['support']} |"
-                  for name, s in sorted(intents.items())]
-        Path(ROOT, os.environ["NLU_REPORT"]).write_text("\n".join(lines) + "\n")
+    write_section("NLU cross-validation", [
+        f"`rasa test nlu --cross-validation --folds {FOLDS}` on data/nlu with config.yml (made by `make nlu-report`).",
+        "", "| intent | precision | recall | F1 | examples |", "| --- | --- | --- | --- | --- |",
+        *(f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1-score']:.3f} | {s['support']} |"
+          for name, s in sorted(intents.items()))])
     below = {name: round(s["f1-score"], 3) for name, s in intents.items() if s["f1-score"] < F1_BAR}
     assert intents and not below, f"intents under F1 {F1_BAR}: {below}"

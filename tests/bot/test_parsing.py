@@ -4,8 +4,8 @@ from datetime import date
 import pytest
 
 from actions.clinical import SETTINGS, URGENCY
-from actions.parsing import (address_and_postcode, choose, consents, items, lives_alone, parse_date, person_name,
-                             yes_or_no)
+from actions.decision import yes_or_no
+from actions.parsing import address_and_postcode, choose, consents, items, lives_alone, parse_date, person_name
 from actions.summary import field_named, value_after
 from tests.bot.trackers import tracker
 
@@ -176,7 +176,7 @@ def test_only_0_to_9_are_digits():
     ("can you explain?", True), ("is it rapid response", True), ("does she need to be at home", True),
     ("Will Smith", False), ("is at home", False), ("rapid response", False), ("whenever suits", False)])
 def test_what_is_a_question(said, question):
-    from actions.parsing import is_question
+    from actions.decision import is_question
 
     assert is_question(said) is question
 

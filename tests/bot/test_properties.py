@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import parsing
+from actions import decision, parsing
 from actions.caller import caller_type_in
 from actions.clinical import SETTINGS, URGENCY
 from actions.form_base import NOT_APPLICABLE, service
@@ -48,7 +48,7 @@ very_long = st.text(min_size=1, max_size=12).map(lambda s: s * (10_001 // len(s)
 real_looking = st.tuples(st.sampled_from(AWKWARD), st.text(max_size=20), st.sampled_from(AWKWARD)).map("".join)
 answers = st.one_of(st.text(max_size=80), st.sampled_from(AWKWARD), other_scripts, other_digits, very_long,
                     real_looking, st.tuples(st.sampled_from(AWKWARD), control, surrogates).map("".join))
-intents = st.sampled_from(["inform", "affirm", "deny", "dont_know", "stop", "choose_service", "emergency",
+intents = st.sampled_from(["inform", "affirm", "deny", "dont_know", "stop", "choose_service", "emergency", "carry_on",
                            "human_handoff", "thank_you", "greet"])
 todays = st.sampled_from(TODAYS)
 
@@ -107,6 +107,7 @@ def store_holds(slot: str, value) -> bool:
         "service": lambda v: v in service().services,
         "patient_address": lambda v: 4 <= len(v) <= validation.MAX_LENGTH["address_line"],
         "patient_postcode": lambda v: v.isascii() and validation.postcode(v) == v,
+        "postcode_confirmed": lambda v: v in ("yes", "no"),
         "lives_alone": lambda v: isinstance(v, bool),
         "consent": lambda v: v in ("given", "no", "best_interests"),
         "best_interests": lambda v: isinstance(v, bool) or v == NOT_APPLICABLE,
@@ -172,13 +173,14 @@ def test_every_validation_is_driven():
 
 
 PARSERS = {
-    "intent_of": lambda text, tr, day: parsing.intent_of(tr),
+    "intent_of": lambda text, tr, day: decision.intent_of(tr),
+    "says_carry_on": lambda text, tr, day: decision.says_carry_on(tr),
     "plain": lambda text, tr, day: parsing.plain(text),
-    "is_question": lambda text, tr, day: parsing.is_question(text),
-    "question_instead": lambda text, tr, day: parsing.question_instead(text, service_words()),
-    "yes_or_no": lambda text, tr, day: parsing.yes_or_no(tr, text),
-    "negated": lambda text, tr, day: parsing.negated(text),
-    "says_dont_know": lambda text, tr, day: parsing.says_dont_know(tr, text),
+    "is_question": lambda text, tr, day: decision.is_question(text),
+    "question_instead": lambda text, tr, day: decision.question_instead(text, service_words()),
+    "yes_or_no": lambda text, tr, day: decision.yes_or_no(tr, text),
+    "negated": lambda text, tr, day: decision.negated(text),
+    "says_dont_know": lambda text, tr, day: decision.says_dont_know(tr, text),
     "parse_date": lambda text, tr, day: (parsing.parse_date(text, day), parsing.parse_date(text, day, past=False)),
     "lives_alone": lambda text, tr, day: parsing.lives_alone(text),
     "consents": lambda text, tr, day: parsing.consents(text),
@@ -190,12 +192,13 @@ PARSERS = {
     "address_and_postcode": lambda text, tr, day: parsing.address_and_postcode(text),
     "phone_in": lambda text, tr, day: parsing.phone_in(text),
     "code_candidates": lambda text, tr, day: parsing.code_candidates(text),
+    "says_stop": lambda text, tr, day: decision.says_stop(text),
 }
 
 
 def test_every_parser_is_driven():
-    public = {name for name, f in inspect.getmembers(parsing, inspect.isfunction)
-              if f.__module__ == parsing.__name__ and not name.startswith("_")}
+    public = {name for module in (parsing, decision) for name, f in inspect.getmembers(module, inspect.isfunction)
+              if f.__module__ == module.__name__ and not name.startswith("_")}
     assert public == set(PARSERS)
 
 

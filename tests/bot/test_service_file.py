@@ -17,7 +17,7 @@ from actions.patient import ValidatePatientForm
 from actions.public_callers import ValidatePublicForm
 from actions.questions import question
 from actions.service_choice import ValidateServiceForm
-from referral_rules.service_definition import load, load_cached
+from referral_rules.service_definition import load
 
 from .trackers import tracker
 
@@ -27,16 +27,6 @@ GP = {"caller_type": "professional", "referrer": {"kind": "health_professional"}
 SOCIAL_WORKER = {"caller_type": "professional", "referrer": {"kind": "social_worker"}}
 CALLER_FORM_DOMAIN = {"forms": {"caller_form": {"required_slots": ["caller_type"]}},
                       "slots": {"caller_type": {"mappings": [{"type": "custom"}]}}}
-
-
-@pytest.fixture
-def west_lothian(monkeypatch):
-    """The actions as they run with SERVICE_DEFINITION=data/services/west-lothian.yml."""
-    monkeypatch.setenv("SERVICE_DEFINITION", str(ROOT / "data" / "services" / "west-lothian.yml"))
-    load_cached.cache_clear()
-    yield
-    monkeypatch.delenv("SERVICE_DEFINITION")
-    load_cached.cache_clear()
 
 
 def texts(dispatcher: CollectingDispatcher) -> list[str]:

@@ -7,6 +7,7 @@ from fhir.resources.R4B.bundle import Bundle
 from playwright.sync_api import expect
 
 from ..e2e.test_chat_referrals import conversation, referral_for
+from .conftest import accessibility_problems, scrolls_sideways
 
 EMAIL, PASSWORD = "staff@cis.example", "demo-staff-password"
 ACTOR = f"staff:{EMAIL}"
@@ -28,6 +29,7 @@ def log_in_by_keyboard(page, stack):
     page.goto(f"{stack.api}/staff/")
     expect(page).to_have_url(f"{stack.api}/staff/login?next=/staff/")
     assert page.evaluate(UNLABELLED) == []
+    assert accessibility_problems(page) == []
     page.keyboard.type(EMAIL)  # the e-mail field has the focus
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
@@ -43,11 +45,12 @@ def test_staff_log_in_filter_open_triage_download_and_log_out(stack, page):
 
     log_in_by_keyboard(page, stack)
     assert page.evaluate(UNLABELLED) == []
+    assert accessibility_problems(page) == []  # the queue
     page.keyboard.press("Tab")  # keyboard users can jump past the header
-    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     row_link = page.get_by_role("link", name=reference, exact=True)
     expect(row_link).to_be_visible()
-    expect(page.locator("tr", has=row_link).locator(".badge-urgent")).to_have_text("Urgent")
+    expect(page.locator("tr", has=row_link).locator(".app-flag--urgent")).to_have_text("Urgent")
 
     page.get_by_label("Service").select_option(label="Rehabilitation and Reablement")
     page.get_by_role("button", name="Filter").click()
@@ -63,17 +66,18 @@ def test_staff_log_in_filter_open_triage_download_and_log_out(stack, page):
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Referral {reference}")
     assert page.evaluate(UNLABELLED) == []
+    assert accessibility_problems(page) == []  # the referral
     main = page.locator("main")
-    for shown in ("Dr Asha Patel", "GMC 7123456", "Verified with PIN", "9434765919", "W2 4RJ",
+    for shown in ("Dr Asha Patel", "GMC 7123456", "Verified with PIN", "943 476 5919", "W2 4RJ",
                   "Adult Social Care: 020 7641 2500", "fall at home last week, now unsteady on her feet"):
         expect(main).to_contain_text(shown)
 
     page.get_by_label("New status").select_option("triaged")
     page.get_by_label("Note (required: why)").fill("Spoke to Dr Patel; Rapid Response visit today")
     page.get_by_role("button", name="Change status").click()
-    expect(page.get_by_role("status")).to_have_text("Status changed to triaged.")
-    expect(page.locator("h1 .status")).to_have_text("triaged")
-    expect(page.locator(".history")).to_contain_text("Spoke to Dr Patel; Rapid Response visit today")
+    expect(page.get_by_role("status")).to_contain_text("Status changed to triaged.")
+    expect(page.locator("h1 .app-status")).to_have_text("triaged")
+    expect(page.locator(".app-history")).to_contain_text("Spoke to Dr Patel; Rapid Response visit today")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download FHIR bundle").click()
@@ -86,7 +90,7 @@ def test_staff_log_in_filter_open_triage_download_and_log_out(stack, page):
     assert json.loads(open(download.value.path()).read())["resourceType"] == "Bundle"
 
     page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("status")).to_have_text("You have logged out.")
+    expect(page.get_by_role("status")).to_contain_text("You have logged out.")
     page.goto(f"{stack.api}/staff/referrals/{stored['id']}")
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
 
@@ -105,6 +109,88 @@ def test_a_wrong_password_is_refused_in_the_browser(stack, page):
     page.get_by_label("E-mail address").fill(EMAIL)
     page.get_by_label("Password").fill("not-my-password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("alert")).to_have_text("That e-mail address and password do not match a staff account.")
+    expect(page.get_by_role("alert")).to_contain_text("That e-mail address and password do not match a staff account.")
     page.goto(f"{stack.api}/staff/")
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+
+
+def test_a_referral_is_found_by_reference_nhs_number_or_name_and_each_search_is_audited(stack, page):
+    sender, _replies = conversation(stack, GP_REFERRAL)
+    reference = referral_for(stack, sender)["reference"]
+    log_in_by_keyboard(page, stack)
+    search = page.get_by_role("searchbox", name="Find a referral by reference, patient name or NHS number")
+    for sought in (reference.lower(), "943 476 5919", "Mrs Clarke", "edith cla"):
+        search.fill(sought)
+        search.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Find a referral")
+        expect(page.get_by_role("link", name=reference, exact=True)).to_be_visible()
+    assert accessibility_problems(page) == []
+    search.fill("Nobody Atall")
+    search.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("0 referrals found for that name")
+    search.fill("943 476")
+    search.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("An NHS number has 10 digits")
+    assert accessibility_problems(page) == []
+    searches = [detail for (detail,) in stack.rows(
+        f"SELECT detail FROM audit_log WHERE action = 'referrals.searched' AND actor = '{ACTOR}' ORDER BY id")][-6:]
+    searches = [json.loads(d) if isinstance(d, str) else d for d in searches]
+    assert [d["sought"] for d in searches] == ["reference", "nhs_number", "name", "name", "name",
+                                               "incomplete_nhs_number"]
+    assert "9434765919" not in json.dumps(searches) and "Clarke" not in json.dumps(searches)
+
+
+def test_the_console_reflows_at_320_pixels(stack, page):
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in_by_keyboard(page, stack)
+    assert not scrolls_sideways(page)  # the queue's wide table scrolls inside itself
+    assert accessibility_problems(page) == []
+
+
+def test_a_new_referral_appears_in_the_open_queue_and_an_urgent_one_is_announced(stack, page):
+    log_in_by_keyboard(page, stack)
+    expect(page.get_by_role("heading", name="Captured intakes")).to_be_visible()
+    sender, _replies = conversation(stack, GP_REFERRAL)  # a Rapid Response referral, wanted today
+    reference = referral_for(stack, sender)["reference"]
+    row = page.locator("tr", has=page.get_by_role("link", name=reference, exact=True))
+    expect(row).to_be_visible(timeout=30_000)  # no reload: the page asks every STAFF_QUEUE_POLL_SECONDS (2 here)
+    expect(row.locator(".app-flag--new")).to_have_text("New")
+    expect(row.locator(".app-flag--same_day")).to_have_text("Same-day service")
+    expect(page.locator("#urgent-arrivals")).to_have_text(f"New referral {reference}: Rapid Response, urgent.")
+    expect(page.locator("#urgent-arrivals")).to_have_attribute("aria-live", "assertive")
+    assert page.locator("tbody tr").first.get_attribute("data-referral-id") == str(referral_for(stack, sender)["id"])
+    assert accessibility_problems(page) == []  # the queue with a live arrival
+
+
+def tab_to(page, target, most: int = 60) -> None:
+    """Press Tab, as a keyboard user does, until ``target`` has the focus."""
+    for _ in range(most):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{target} never had the focus by Tab")
+
+
+def test_a_whole_triage_by_keyboard_alone(stack, page):
+    sender, _replies = conversation(stack, GP_REFERRAL)
+    reference = referral_for(stack, sender)["reference"]
+    log_in_by_keyboard(page, stack)
+    tab_to(page, page.get_by_role("searchbox"))
+    page.keyboard.type(reference)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a referral")
+    tab_to(page, page.get_by_role("link", name=reference, exact=True))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Referral {reference}")
+    tab_to(page, page.get_by_label("New status"))
+    page.keyboard.press("ArrowDown")  # triaged is the only next status of a new referral, and is chosen
+    tab_to(page, page.get_by_label("Note (required: why)"))
+    page.keyboard.type("Rang the GP back; visit booked")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Change status")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Status changed to triaged.")
+    tab_to(page, page.get_by_role("button", name="Log out"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert stack.rows(f"SELECT status FROM referrals WHERE reference = '{reference}'")[0][0] == "triaged"

@@ -72,6 +72,7 @@ class Stack:
                     # The voice gateway: Twilio reaches it at the API's own address, and it relays to Rasa.
                     "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN, "PUBLIC_BASE_URL": self.api,
                     "RASA_PUBLIC_URL": self.rasa, "SPR_STAFF_NUMBER": SPR_STAFF_NUMBER,
+                    "STAFF_QUEUE_POLL_SECONDS": "2",  # the live queue, asked often enough for a test to watch
                     **(scale_env or {}),
                     "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook"}
         self.definition = load(self.env["SERVICE_DEFINITION"])

@@ -138,15 +138,6 @@ def test_a_member_of_the_public_is_refused_with_the_borough_numbers_read_out(sta
     assert referrals_of(stack, call) == []
 
 
-def test_an_emergency_said_mid_call_gets_999_first(stack):
-    call = gp_signs_in(stack)
-    call.say("Rapid response.")
-    answer = call.say("She's collapsed and she's not breathing.")
-    assert answer[0].startswith("If someone is seriously ill or injured") and "call 999 now" in answer[0]
-    assert "patient's full name" in heard(answer)
-    call.hang_up()
-
-
 def test_speak_to_a_person_in_opening_hours_is_put_through(stack):
     call = gp_signs_in(stack)
     answer = heard(call.say("Can I speak to a real person, please?"))

@@ -84,9 +84,9 @@ def test_a_gp_refers_to_crisis_care_by_telephone_at_3am(west_lothian):
 def test_a_patient_outside_west_lothian_is_not_taken(west_lothian):
     sender, replies = conversation(west_lothian, [
         "hi", "I'm a GP", "7234561", "482913", "reablement please", "John Smith", "2/1/1950", "don't know",
-        "14 Elgin Crescent", "W11 1AB",
+        "14 Elgin Crescent", "W11 1AB", "yes it is",
     ])
-    assert "West Lothian" in " ".join(replies[-1])
+    assert "West Lothian" in " ".join(replies[-2]) and "Kensington and Chelsea" in " ".join(replies[-1])
     assert west_lothian.rows(f"SELECT count(*) FROM referrals WHERE conversation_id = '{sender}'")[0][0] == 0
     assert west_lothian.rows(f"SELECT reason, borough_code FROM declined_contacts "
                              f"WHERE conversation_id = '{sender}'") == [("out_of_area", "E09000020")]
