@@ -3,6 +3,7 @@ export (in parts, for a range too large for one file)."""
 from __future__ import annotations
 
 import csv
+import math
 import io
 from collections import Counter
 from datetime import date, datetime, time, timedelta
@@ -34,7 +35,7 @@ def page_arg() -> int:
 
 
 def pages_of(total: int, size: int) -> int:
-    return max(1, -(-total // size))
+    return max(1, math.ceil(total / size))
 
 
 def _declined_by_reason_and_day(filters: dict) -> tuple[list[str], list[tuple[date, list[int]]]]:
