@@ -125,3 +125,20 @@ def test_the_hold_out_set_is_read_as_labelled(readings):
         "Misreads (labelled → read as, confidence):",
         *listed([f'"{text}": {label} → {read_as(readings[text])}' for text, label in misreads])])
     assert accuracy >= HOLDOUT_BAR, f"{len(misreads)} misreads of {total}"
+
+
+def test_the_question_selector_places_questions_and_leaves_other_messages_alone(readings):
+    """bot/question_selector.py: every hold-out message read as a question gets a topic of the questions'
+    domain responses, and no other message carries the selector's output (it did not run on it)."""
+    from actions.answers import topic_of
+
+    class Latest:
+        def __init__(self, reading):
+            self.latest_message = reading
+
+    read_as_question = [r for r in readings.values() if intent_of(r)[0] == "question"]
+    others = [r for r in readings.values() if intent_of(r)[0] != "question"]
+    assert len(read_as_question) >= 20 and others
+    topics = {topic_of(Latest(r)) for r in read_as_question}
+    assert None not in topics and all(topic.startswith("question/") for topic in topics)
+    assert not [r["text"] for r in others if r.get("response_selector")]
