@@ -79,8 +79,11 @@ def messages(errors: dict[str, Exception], definition) -> dict[str, str]:
         if exc is None:
             continue
         if isinstance(exc, ApiError) and exc.code == "missing_field":
-            verb = "Select" if FIELDS[path].kind in CHOSEN else "Enter"
-            said[path] = f"{verb} {label(path, definition).lower()}"
+            field = FIELDS[path]
+            verb = "Select" if field.kind in CHOSEN else "Enter"
+            # How the line names the field ("the date of birth"), where that names this one field alone.
+            what = field.said if field.said and field.slot != "patient_name" else label(path, definition).lower()
+            said[path] = f"{verb} {what}"
         elif isinstance(exc, ApiError) and exc.code == "too_long":
             said[path] = f"{label(path, definition)} is too long: {exc.message.split(' is ')[-1]}"
         else:

@@ -231,7 +231,7 @@ def test_bad_answers_are_shown_again_with_every_error_and_nothing_is_stored(app,
     summary = html.unescape(re.search(r'nhsuk-error-summary__list">(.*?)</ul>', page, re.S).group(1))
     for message in ("That date of birth is in the future", "That NHS number doesn't add up",
                     "outside the CIS area", "doesn't look like a UK phone number",
-                    "Enter expected discharge", "Select urgency"):
+                    "Enter the expected discharge date", "Select how urgent it is"):
         assert message in summary, message
     assert 'href="#patient-postcode"' in summary and 'href="#urgency-urgent"' in summary
     assert 'id="patient-phone-error"' in page and input_value(page, "patient.phone") == "12345"  # as typed
