@@ -221,8 +221,8 @@ def test_out_of_hours_speak_to_a_person_gives_the_hours_and_offers_a_call_back(c
     assert "closed just now" in answer and "08:00 to 20:00" in answer
     assert "call you back on the number you're calling from when they open at 08:00, press 1" in answer
     assert call.waiting_for == "dtmf" and call.dialled == []
-    assert heard(call.press("1")) == ["Thank you. The team will call you back on the number ending 7 7 7 after "
-                                      "08:00. Goodbye."]
+    assert heard(call.press("1")) == ("Thank you. The team will call you back on the number ending 7 7 7 after "
+                                      "08:00. Goodbye.")
     assert call.ended
     stored = closed_stack.rows(f"SELECT phone, status, due_at FROM callback_requests "
                                f"WHERE call_sid = '{call.call_sid}'")
