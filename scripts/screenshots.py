@@ -62,11 +62,11 @@ def main() -> None:
         stack = Stack(Path(tmp))
         stack.up()
         try:
+            waiting_call_backs(stack)  # first, so that the referral shown is the newest chat referral
             for script in (GP_REFERRAL, REABLEMENT):
                 sender, _ = stack.new_chat()
                 for message in script:
                     stack.say(sender, message)
-            waiting_call_backs(stack)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 page = browser.new_context(locale="en-GB").new_page()
