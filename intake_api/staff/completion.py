@@ -84,10 +84,10 @@ def messages(errors: dict[str, Exception], definition) -> dict[str, str]:
             # How the line names the field ("the date of birth"), where that names this one field alone.
             what = field.said if field.said and field.slot != "patient_name" else label(path, definition).lower()
             said[path] = f"{verb} {what}"
-        elif isinstance(exc, ApiError) and exc.code == "too_long":
-            said[path] = f"{label(path, definition)} is too long: {exc.message.split(' is ')[-1]}"
-        else:
-            said[path] = exc.message
+        else:  # the API's words name the field by its path ("patient.given_name is longer than ..."): by its label
+            posted = FIELDS[path].request_path
+            text = exc.message.removeprefix(f"{posted}: ")
+            said[path] = label(path, definition) + text[len(posted):] if text.startswith(posted) else text
     return said
 
 

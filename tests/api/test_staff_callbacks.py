@@ -244,3 +244,16 @@ def test_a_complete_referral_has_no_completion_form(client, bot, demo):
     log_in(client)
     page = client.get(f"/staff/referrals/{stored['id']}/complete")
     assert page.status_code == 409 and "nothing to complete" in page.get_data(as_text=True)
+
+
+def test_answers_too_long_for_the_case_store_are_named_by_their_label(client, bot, demo):
+    intake = incomplete_intake(client, bot, "CA-too-long")
+    log_in(client)
+    form = client.get(f"/staff/referrals/{intake['id']}/complete").get_data(as_text=True)
+    response = client.post(f"/staff/referrals/{intake['id']}/complete", data={
+        **GOOD, "patient.given_name": "E" * 101, "goals": "\n".join(f"goal {n}" for n in range(21)),
+        "csrf_token": csrf(form)})
+    summary = html.unescape(re.search(r'nhsuk-error-summary__list">(.*?)</ul>', response.get_data(as_text=True),
+                                      re.S).group(1))
+    assert "Given name is longer than 100 characters." in summary
+    assert "That's 21 items; I can keep up to 20." in summary and "goals:" not in summary
