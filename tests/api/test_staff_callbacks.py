@@ -257,3 +257,13 @@ def test_answers_too_long_for_the_case_store_are_named_by_their_label(client, bo
                                       re.S).group(1))
     assert "Given name is longer than 100 characters." in summary
     assert "That's 21 items; I can keep up to 20." in summary and "goals:" not in summary
+
+
+def test_an_intake_moved_on_by_a_status_change_leaves_the_worklist(client, bot, demo):
+    declined = incomplete_intake(client, bot, "CA-declined")
+    kept = incomplete_intake(client, bot, "CA-kept")
+    log_in(client)
+    page = client.get(f"/staff/referrals/{declined['id']}").get_data(as_text=True)
+    assert client.post(f"/staff/referrals/{declined['id']}/status", data={
+        "status": "declined", "note": "Referred elsewhere by the GP", "csrf_token": csrf(page)}).status_code == 302
+    assert rows(client.get("/staff/callbacks").get_data(as_text=True)) == [f"intake-{kept['id']}"]
