@@ -180,7 +180,7 @@ class ServiceDefinition:
         return self.opens <= local < self.closes
 
     def next_opening(self, moment: datetime) -> datetime:
-        """``moment`` itself while the line is open, else the next time it opens (in UTC)."""
+        """``moment`` itself while the line is open, else the next time it opens (in ``moment``'s zone)."""
         if self.is_open(moment):
             return moment
         local = moment.astimezone(self.timezone)
