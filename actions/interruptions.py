@@ -90,9 +90,10 @@ class ActionHandoff(Action):
 
     @staticmethod
     def on_the_phone(dispatcher: CollectingDispatcher, d, hours: str):
-        """On the phone the caller is put through (in hours) or told the hours and the call ends; the
-        json payload tells the voice gateway to <Dial> the team (SPR_STAFF_NUMBER or the file's transfer_phone;
-        with neither it gives the line's number) or to hang up."""
+        """On the phone the caller is put through (in hours) or told the hours; the json payload tells the voice
+        gateway to <Dial> the team (SPR_STAFF_NUMBER or the file's transfer_phone; with neither it gives the
+        line's number) or, out of hours, to offer a call back when the team opens (the gateway takes the
+        caller's number from Twilio, stores the request and says goodbye: the number never comes here)."""
         if d.is_open(now()):
             dispatcher.utter_message(text="I'll put you through to the team now. Please hold.")
             dispatcher.utter_message(json_message={"voice": "transfer"})
@@ -100,8 +101,8 @@ class ActionHandoff(Action):
             dispatcher.utter_message(
                 text=f"The team is closed just now. They're on {d.referral_line_phone}, option "
                      f"{d.referral_line_option}, {hours}. If it's urgent call NHS {d.urgent_advice_number}, "
-                     f"or {d.emergency_number} in an emergency. Thank you for calling. Goodbye.")
-            dispatcher.utter_message(json_message={"voice": "hang_up"})
+                     f"or {d.emergency_number} in an emergency.")
+            dispatcher.utter_message(json_message={"voice": "offer_callback"})
         return []
 
 

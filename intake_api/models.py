@@ -170,6 +170,38 @@ class Referral(Base):
     verification: Mapped[Optional[Verification]] = relationship()
 
 
+class CallbackState:
+    """Where a call back stands (intake_api/callbacks.py changes it): open on the staff's worklist or done, the
+    calls tried, when the next is due, and the last outcome recorded. Each outcome is also in the audit log."""
+
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open, done
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime]
+    outcome: Mapped[Optional[str]] = mapped_column(String(20))  # callbacks.OUTCOMES
+
+
+class CallbackRequest(CallbackState, Base):
+    """A caller who asked, out of hours, for the team to call them back (the voice gateway stores it; the number
+    never passes through the assistant). One per call."""
+
+    __tablename__ = "callback_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(index=True)
+    phone: Mapped[str] = mapped_column(String(20))  # E.164
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    service_file: Mapped[str] = mapped_column(String(100))  # the line's service file key ("cis")
+
+
+class IntakeCallback(CallbackState, Base):
+    """The call-back state of an incomplete intake, made when staff first record an outcome for it: before that
+    the intake is on the worklist with no attempts, due by the time it was received."""
+
+    __tablename__ = "intake_callbacks"
+
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), primary_key=True)
+
+
 class DeclinedContact(Base):
     """Someone the line had to turn away. Deliberately holds no patient identifiers."""
 

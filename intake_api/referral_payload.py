@@ -6,6 +6,7 @@ details) is worked out here from the case store and the service definition, neve
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -19,6 +20,24 @@ from .errors import ApiError
 from .lookups import find_referrer
 
 POSTED_STATUSES = ("new", "incomplete")
+
+
+class _Check:
+    """Where a field's error goes: raised at once (the API names the first), or, when ``collect``ing (the staff
+    console's form shows them all), kept by the field's path while the other fields are read."""
+
+    def __init__(self, collect: bool = False):
+        self.collect = collect
+        self.errors: dict[str, Exception] = {}
+
+    @contextmanager
+    def field(self, path: str):
+        try:
+            yield
+        except (ApiError, validation.Invalid) as exc:
+            if not self.collect:
+                raise
+            self.errors.setdefault(path, exc)
 
 
 def _text(data: dict, path: str, required: bool = True) -> str | None:
@@ -94,17 +113,19 @@ def _checked(field: Field, raw: str, today: date, definition: ServiceDefinition)
 
 
 def _patient(data: dict, today: date, definition: ServiceDefinition, identifier_required: bool,
-             required: bool = True) -> dict:
+             required: bool = True, check: "_Check | None" = None) -> dict:
     """The patient's fields; the identifier is required only where the service rules say (a returning client)."""
+    check = check or _Check()
     fields = {}
     for path in ("patient.given_name", "patient.family_name", "patient.date_of_birth", "patient.nhs_number",
                  "patient.address_line", "patient.postcode", "patient.phone", "patient.lives_alone"):
         field = FIELDS[path]
-        if field.kind == "boolean":
-            fields[field.column] = _boolean(data, path, required)
-            continue
-        raw = _text(data, path, identifier_required if field.kind == "patient_identifier" else required)
-        fields[field.column] = _checked(field, raw, today, definition) if raw else None
+        with check.field(path):
+            if field.kind == "boolean":
+                fields[field.column] = _boolean(data, path, required)
+                continue
+            raw = _text(data, path, identifier_required if field.kind == "patient_identifier" else required)
+            fields[field.column] = _checked(field, raw, today, definition) if raw else None
     return fields
 
 
@@ -124,23 +145,30 @@ def _discharge_date(data: dict, setting: str | None, today: date, required: bool
     return discharge_date
 
 
-def _clinical(data: dict, today: date, required: bool = True) -> dict:
-    setting = _choice(data, "setting", required=required)
-    consent = _text(data, "consent", required=required)
-    if consent is not None and consent not in CONSENT:
-        raise ApiError(422, "consent_required", "A referral needs the patient's consent, or a best-interests "
-                                                "decision by the referrer.", field="consent")
-    return {
-        "consent": consent,
-        "setting": setting,
-        "expected_discharge_date": _discharge_date(data, setting, today, required),
-        "reason": _text(data, "reason", required=required),
-        "difficulties": _list(data, "difficulties"),
-        "goals": _list(data, "goals"),
-        "risks": _list(data, "risks"),
-        "mental_health_crisis": _boolean(data, "mental_health_crisis", required=required),
-        "urgency": _choice(data, "urgency", required=required),
-    }
+def _clinical(data: dict, today: date, required: bool = True, check: "_Check | None" = None) -> dict:
+    check = check or _Check()
+    fields = {}
+    with check.field("setting"):
+        fields["setting"] = _choice(data, "setting", required=required)
+    with check.field("consent"):
+        consent = _text(data, "consent", required=required)
+        if consent is not None and consent not in CONSENT:
+            raise ApiError(422, "consent_required", "A referral needs the patient's consent, or a best-interests "
+                                                    "decision by the referrer.", field="consent")
+        fields["consent"] = consent
+    if "setting" in fields:  # where the patient is says whether a discharge date is needed
+        with check.field("expected_discharge_date"):
+            fields["expected_discharge_date"] = _discharge_date(data, fields["setting"], today, required)
+    with check.field("reason"):
+        fields["reason"] = _text(data, "reason", required=required)
+    for path in ("difficulties", "goals", "risks"):
+        with check.field(path):
+            fields[path] = _list(data, path)
+    with check.field("mental_health_crisis"):
+        fields["mental_health_crisis"] = _boolean(data, "mental_health_crisis", required=required)
+    with check.field("urgency"):
+        fields["urgency"] = _choice(data, "urgency", required=required)
+    return fields
 
 
 def _routing(borough) -> dict:
@@ -175,39 +203,58 @@ def parse_incomplete(db: Session, data: dict, definition: ServiceDefinition, rec
     return fields
 
 
+def referrer_rule_kind(profession: str | None, definition: ServiceDefinition) -> str:
+    """The kind of referrer a professional's profession is, as the services' referrers name them."""
+    return definition.professions[profession].kind if profession in definition.professions else "health_professional"
+
+
+def referral_details(data: dict, definition: ServiceDefinition, today: date, rule_kind: str,
+                     identifier_required: bool, collect: bool = False) -> tuple[dict, dict[str, Exception]]:
+    """Everything of a complete referral but who made it: the service (which this kind of referrer must be
+    allowed to refer to), the patient (in the area), the clinical picture, and the borough's routing.
+    Returns the column values and, with ``collect``, every field's error by the field's path (nothing raised);
+    without it the first error is raised, as the API answers."""
+    check = _Check(collect)
+    fields = {}
+    with check.field("service"):
+        service_key = _choice(data, "service", definition.services)
+        if not definition.may_refer(rule_kind, service_key):
+            raise ApiError(422, "not_eligible", f"A {rule_kind.replace('_', ' ')} cannot refer to "
+                                                f"{definition.services[service_key].name}.", field="service")
+        fields["service"] = service_key
+    patient = body.obj(data, "patient", required=not collect)
+    fields.update(_patient(patient, today, definition, identifier_required, check=check))
+    borough = None
+    if fields.get("patient_postcode"):
+        with check.field("patient.postcode"):
+            borough = definition.borough(validation.known_postcode(fields["patient_postcode"])[1])
+            if borough is None:
+                raise ApiError(422, "out_of_area", f"The postcode {fields['patient_postcode']} is outside the "
+                                                   f"{definition.short_name} area.", field="patient.postcode")
+    fields.update(_clinical(data, today, check=check))
+    fields.update(_routing(borough))
+    return fields, check.errors
+
+
 def parse_referral(db: Session, data: dict, definition: ServiceDefinition, received: datetime) -> dict:
     today = received.date()
     conversation = _text(data, "conversation_id")
-    service_key = _choice(data, "service", definition.services)
+    _choice(data, "service", definition.services)
     referrer_data = body.obj(data, "referrer")
     kind = _choice(referrer_data, "referrer.kind")
     proof = None
     if kind == "professional":
         fields, profession = _professional(db, referrer_data, conversation, received, definition)
-        rule_kind = definition.professions[profession].kind if profession in definition.professions else "health_professional"
+        rule_kind = referrer_rule_kind(profession, definition)
     else:
         (proof, fields), rule_kind = _returning_client(db, referrer_data, conversation, received), "returning_client"
-    if not definition.may_refer(rule_kind, service_key):
-        raise ApiError(422, "not_eligible", f"A {rule_kind.replace('_', ' ')} cannot refer to "
-                                            f"{definition.services[service_key].name}.", field="service")
-
-    fields.update(_patient(body.obj(data, "patient"), today, definition,
-                           identifier_required=kind == "returning_client"))
+    details, _errors = referral_details(data, definition, today, rule_kind,
+                                        identifier_required=kind == "returning_client")
     if proof is not None and (proof.client.nhs_number, proof.client.date_of_birth) != (
-            fields["patient_nhs_number"], fields["patient_date_of_birth"]):
+            details["patient_nhs_number"], details["patient_date_of_birth"]):
         raise ApiError(422, "not_returning_client", "The patient is not the returning client this conversation "
                                                     "found, so a member of the public cannot refer them.",
                        field="patient.nhs_number")
-    authority = validation.known_postcode(fields["patient_postcode"])[1]
-    borough = definition.borough(authority)
-    if borough is None:
-        raise ApiError(422, "out_of_area", f"The postcode {fields['patient_postcode']} is outside the "
-                                           f"{definition.short_name} area.", field="patient.postcode")
-    fields.update(_clinical(data, today))
-    fields.update({
-        "service": service_key,
-        "channel": _choice(data, "channel"),
-        "conversation_id": conversation,
-        **_routing(borough),
-    })
+    fields.update(details)
+    fields.update({"channel": _choice(data, "channel"), "conversation_id": conversation})
     return fields

@@ -11,7 +11,7 @@ import secrets
 from datetime import date, datetime, time, timedelta
 from typing import Mapping
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,10 +20,10 @@ from referral_rules.contract import CHANNELS, STATUSES
 from referral_rules.service_definition import ServiceDefinition
 from referral_rules.validation import MAX_LENGTH
 
-from . import body
+from . import body, callbacks
 from .errors import ApiError
 from .models import AuditEntry, Referral
-from .referral_payload import POSTED_STATUSES, parse_incomplete, parse_referral
+from .referral_payload import POSTED_STATUSES, parse_incomplete, parse_referral, referral_details, referrer_rule_kind
 from .store import audit
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,38 @@ def change_status(db: Session, referral: Referral, new_status: str, note: str | 
           **{"from": referral.status, "to": new_status, "note": note})
     referral.status = new_status
     db.commit()
+
+
+# --- Completing an incomplete intake -----------------------------------------------------------------------
+
+def complete(db: Session, referral: Referral, data: dict, definition: ServiceDefinition,
+             actor: str) -> dict[str, Exception]:
+    """Complete an incomplete intake with ``data`` (the details of a referral as the API takes them: service,
+    patient, clinical picture), read by the same rules as a posted referral, its routing worked out the same
+    way. The referrer stays the professional who passed their PIN check. Returns each field's error by its path,
+    changing nothing, or nothing when the referral is now "new" (audited as referral.completed)."""
+    if referral.status != "incomplete":
+        raise ApiError(409, "not_incomplete", f"Referral {referral.reference} is {referral.status}, not an "
+                                              f"incomplete intake: there is nothing to complete.")
+    fields, errors = referral_details(data, definition, now().date(),
+                                      referrer_rule_kind(referral.referrer_profession, definition),
+                                      identifier_required=referral.referrer_kind == "returning_client", collect=True)
+    if errors:
+        return errors
+    claimed = db.execute(update(Referral).where(Referral.id == referral.id, Referral.status == "incomplete")
+                         .values(status="new")).rowcount
+    if claimed != 1:  # completed by someone else since it was read
+        db.rollback()
+        raise ApiError(409, "not_incomplete", f"Referral {referral.reference} has just been completed or changed "
+                                              f"by someone else.")
+    for column, value in fields.items():
+        setattr(referral, column, value)
+    referral.status = "new"
+    callbacks.close_completed_intake(db, referral)
+    audit(db, actor, "referral.completed", referral_id=referral.id, reference=referral.reference)
+    db.commit()
+    log.info("referral %s completed from the console", referral.reference)
+    return {}
 
 
 # --- Finding referrals ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,7 +29,7 @@ ONS_LA_CODE = re.compile(r"^[EWSN]\d{8}$")
 POSTCODE_AREA = re.compile(r"^[A-Z]{1,2}$")
 TOP_LEVEL = ("service", "timezone", "opening_hours", "patient_identifier", "public", "services",
              "registration_bodies", "professions", "local_hospitals", "postcode_areas", "boroughs", "callers_told",
-             "referrer_lockout", "fhir", "demo")
+             "referrer_lockout", "callback_within_minutes", "fhir", "demo")
 
 
 class ServiceDefinitionError(ValueError):
@@ -135,6 +135,7 @@ class DemoData:
 
 @dataclass(frozen=True)
 class ServiceDefinition:
+    key: str                    # the file's name without .yml ("cis"): which line a stored call-back request is for
     name: str
     short_name: str
     referral_line: str
@@ -158,6 +159,7 @@ class ServiceDefinition:
     callers_told: CallersTold
     lockout_attempts: int
     lockout_minutes: int
+    callback_within_minutes: int  # a call back is due this long after the request, counting opening hours only
     # FHIR export: the identifier system of each registration body, and of the service's own references.
     registration_systems: dict[str, str]
     referral_reference_system: str
@@ -176,6 +178,30 @@ class ServiceDefinition:
             return True
         local = moment.astimezone(self.timezone).time()
         return self.opens <= local < self.closes
+
+    def next_opening(self, moment: datetime) -> datetime:
+        """``moment`` itself while the line is open, else the next time it opens (in ``moment``'s zone)."""
+        if self.is_open(moment):
+            return moment
+        local = moment.astimezone(self.timezone)
+        day = local.date() if local.time() < self.opens else local.date() + timedelta(days=1)
+        return datetime.combine(day, self.opens, self.timezone).astimezone(moment.tzinfo)
+
+    def callback_due(self, moment: datetime) -> datetime:
+        """When a call back asked for (or owed) at ``moment`` is due: ``callback_within_minutes`` of the line's
+        opening hours later. Time when the line is closed does not count: asked at night, it is due that long
+        after the line opens; asked just before closing, the rest of the allowance runs from the next opening.
+        A line that is always open: ``moment`` plus the allowance."""
+        left = timedelta(minutes=self.callback_within_minutes)
+        start = self.next_opening(moment)
+        while not self.always_open:
+            local = start.astimezone(self.timezone)
+            closing = datetime.combine(local.date(), self.closes, self.timezone).astimezone(start.tzinfo)
+            if start + left <= closing:
+                break
+            left -= closing - start
+            start = self.next_opening(closing)
+        return start + left
 
     def services_for(self, referrer_kind: str) -> list[str]:
         """Service keys a referrer of this kind may refer to, in file order."""
@@ -486,6 +512,7 @@ def _demo(r: _Reader, top: dict, bodies: dict, professions: dict, identifier: Pa
 
 
 def parse(raw, source: str = "service definition") -> ServiceDefinition:
+    """The checked definition; its ``key`` is the source file's name without .yml."""
     r = _Reader(source)
     top = r.mapping(raw, "file")
     for key in top:
@@ -503,6 +530,7 @@ def parse(raw, source: str = "service definition") -> ServiceDefinition:
         raise r.fail("fhir.registration_identifier_systems", "has moved: each of registration_bodies has its "
                                                              "fhir_system")
     return ServiceDefinition(
+        key=Path(source).stem,
         **_service_settings(r, top), **_hours(r, top),
         patient_identifier=identifier, public=access, services=services, registration_bodies=bodies,
         professions=professions,
@@ -512,6 +540,7 @@ def parse(raw, source: str = "service definition") -> ServiceDefinition:
         callers_told=_callers_told(r, top),
         lockout_attempts=r.positive_int(lockout, "failed_attempts", "referrer_lockout"),
         lockout_minutes=r.positive_int(lockout, "minutes", "referrer_lockout"),
+        callback_within_minutes=r.positive_int(top, "callback_within_minutes", "file"),
         registration_systems={code: body.fhir_system for code, body in bodies.items()},
         referral_reference_system=r.uri(fhir, "referral_reference_system", "fhir"),
         demo=_demo(r, top, bodies, professions, identifier, services),

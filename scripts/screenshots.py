@@ -1,18 +1,23 @@
 """`make screenshots`: pictures of the web chat (desktop and 320 px wide) and the staff console's queue, a
-referral and the figures, taken in Debian's Chromium against the real processes (tests/e2e/stack.py) with a
+referral, the figures and the call-backs worklist, taken in Debian's Chromium against the real processes (tests/e2e/stack.py) with a
 few demo referrals made through the assistant, into docs/screenshots/ for the README."""
 from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from intake_api.callbacks import request_call_back  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser.test_staff_callbacks import incomplete_call  # noqa: E402
 from tests.browser.test_staff_console import EMAIL, GP_REFERRAL, PASSWORD  # noqa: E402
 from tests.e2e.stack import Stack  # noqa: E402
 
@@ -38,12 +43,26 @@ def chat(page, stack: Stack, name: str, width: int) -> None:
     page.screenshot(path=OUT / name, full_page=True)
 
 
+def waiting_call_backs(stack: Stack) -> None:
+    """A GP's call that dropped part way (an incomplete intake), and a caller who asked for a call back the
+    night before, as the voice gateway stores one after they press 1."""
+    incomplete_call(stack)
+    engine = create_engine(stack.database_url)
+    try:
+        with Session(engine) as db:
+            request_call_back(db, "+447700900123", "CA-screenshot-night", stack.definition,
+                              datetime.fromisoformat("2026-11-23T21:40:00+00:00"))
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(Path(tmp))
         stack.up()
         try:
+            waiting_call_backs(stack)  # first, so that the referral shown is the newest chat referral
             for script in (GP_REFERRAL, REABLEMENT):
                 sender, _ = stack.new_chat()
                 for message in script:
@@ -66,6 +85,9 @@ def main() -> None:
                 page.get_by_role("link", name="Figures").click()
                 expect(page.get_by_role("heading", level=1)).to_be_visible()
                 page.screenshot(path=OUT / "figures.png", full_page=True)
+                page.get_by_role("link", name="Call-backs").click()
+                expect(page.get_by_role("heading", name="Call-backs")).to_be_visible()
+                page.screenshot(path=OUT / "worklist.png", full_page=True)
                 browser.close()
         finally:
             stack.down()

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from . import errors, figures, filters, login, queue, referral, search  # noqa: E402,F401  (routes register on bp)
+from . import callbacks, completion, errors, figures, filters, login, queue, referral, search  # noqa: E402,F401  (routes register on bp)

@@ -5,12 +5,13 @@ from datetime import datetime
 
 from referral_rules import contract
 
+from ..callbacks import OUTCOMES
 from ..store import service
 from . import bp
 
 
 # The console's pages in its header navigation: (endpoint, label).
-CONSOLE_PAGES = (("staff.queue", "Queue"), ("staff.figures", "Figures"))
+CONSOLE_PAGES = (("staff.queue", "Queue"), ("staff.callbacks_page", "Call-backs"), ("staff.figures", "Figures"))
 
 
 @bp.context_processor
@@ -48,6 +49,8 @@ ACTIONS = {
     "referral.listed": "Listed (staff API)",
     "referral.status_changed": "Status changed",
     "referral.exported": "Exported",
+    "referral.completed": "Completed from the console",
+    "callback.outcome": "Call-back",
 }
 
 
@@ -55,6 +58,12 @@ ACTIONS = {
 def action_label(action: str) -> str:
     """An audit action as staff would say it; unknown ones as they are stored."""
     return ACTIONS.get(action, action)
+
+
+@bp.app_template_filter("outcome_label")
+def outcome_label(outcome: str | None) -> str:
+    """A call back's recorded outcome as staff chose it ("No answer — try again")."""
+    return OUTCOMES.get(outcome or "", outcome or "")
 
 
 @bp.app_template_filter("actor_label")

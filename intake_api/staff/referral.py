@@ -26,7 +26,7 @@ def _page(referral, status: int = 200, error: str | None = None, chosen: str | N
         "staff/referral.html", r=referral, badges=badges(referral), history=referrals.history(db, referral, True),
         transitions=referrals.TRANSITIONS.get(referral.status, ()), definition=definition,
         labels=labels(definition), profession=definition.professions.get(referral.referrer_profession or ""),
-        changed=request.args.get("changed"), tz=definition.timezone, error=error, chosen=chosen, note=note,
+        changed=request.args.get("changed"), completed=request.args.get("completed"), tz=definition.timezone, error=error, chosen=chosen, note=note,
         note_limit=MAX_LENGTH["note"],
     ), status
 

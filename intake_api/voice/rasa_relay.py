@@ -24,7 +24,8 @@ class RasaUnavailable(Exception):
 @dataclass
 class BotReply:
     texts: list[str] = field(default_factory=list)
-    signals: list[str] = field(default_factory=list)  # the bot's {"voice": ...} payloads: transfer, hang_up
+    # The bot's {"voice": ...} payloads: transfer, hang_up, offer_callback (out of hours: routes.offer_call_back).
+    signals: list[str] = field(default_factory=list)
     requested_slot: str | None = None
     active_loop: str | None = None
 

@@ -15,7 +15,8 @@ from flask import Response, current_app, request
 from referral_rules import validation
 from referral_rules.clock import now
 
-from ..store import service
+from .. import callbacks
+from ..store import service, session
 from . import bp, twiml
 from .rasa_relay import BotReply, RasaUnavailable, end_call, relay
 from .signature import twilio_only
@@ -139,6 +140,8 @@ def answer_bot(reply: BotReply) -> Response:
         if number:
             return xml(twiml.transfer(reply.texts, number))
         return xml(twiml.speak_and_hang_up([f"I'm sorry, I can't put you through just now. {closing_words()}"]))
+    if "offer_callback" in reply.signals:
+        return offer_call_back(reply.texts)
     if "hang_up" in reply.signals:
         return xml(twiml.speak_and_hang_up(reply.texts))
     asked = reply.requested_slot if reply.active_loop else None
@@ -235,6 +238,38 @@ def transfer():
     if (request.form.get("Digits") or "").strip() == "1" and number:
         return xml(twiml.transfer(["Putting you through now."], number))
     return xml(twiml.speak_and_hang_up([f"Thank you for calling. {closing_words()}"]))
+
+
+# --- A call back, out of hours ---------------------------------------------------------------------------------
+
+def opening_time() -> str:
+    """When the team next opens, as the line says a time ("08:00")."""
+    d = service()
+    return f"{d.next_opening(now()).astimezone(d.timezone):%H:%M}"
+
+
+def offer_call_back(texts: list[str]) -> Response:
+    """The team is closed and the caller asked for a person: after the bot's words, a call back on the number
+    they are calling from, by pressing 1 (answered by ``call_back``); silence ends the call."""
+    offered = [*texts, f"If you'd like the team to call you back on the number you're calling from when they open "
+                       f"at {opening_time()}, press 1. Otherwise, just hang up."]
+    return xml(twiml.offer(offered, "callback", [goodbye()]))
+
+
+@bp.post("/callback")
+@twilio_only
+def call_back():
+    """The caller's key after the offer: 1 stores one request to call back Twilio's ``From`` (never passed to the
+    assistant), once per call however often it is pressed; anything else, goodbye."""
+    if (request.form.get("Digits") or "").strip() != "1" or not call_sid():
+        return xml(twiml.speak_and_hang_up([goodbye()]))
+    try:
+        phone = validation.uk_phone(request.form.get("From") or "")
+    except validation.Invalid:  # withheld ("anonymous"), or not a UK number
+        return xml(twiml.speak_and_hang_up([f"I can't see your number, so I can't book a call back. {goodbye()}"]))
+    callbacks.request_call_back(session(), phone, call_sid(), service(), now())
+    return xml(twiml.speak_and_hang_up([f"Thank you. The team will call you back on the number ending "
+                                        f"{' '.join(phone[-3:])} after {opening_time()}. Goodbye."]))
 
 
 # --- The end of the call ------------------------------------------------------------------------------------

@@ -42,6 +42,19 @@ def speak_and_hang_up(texts: list[str]) -> VoiceResponse:
     return response
 
 
+def offer(texts: list[str], action: str, otherwise: list[str]) -> VoiceResponse:
+    """Say the texts while listening for one key (sent to ``action``); on silence say ``otherwise`` and hang up."""
+    response = VoiceResponse()
+    listening = gather(action, keypad_only=True, digits=1)
+    for text in texts:
+        say(listening, text)
+    response.append(listening)
+    for text in otherwise:
+        say(response, text)
+    response.hangup()
+    return response
+
+
 def transfer(texts: list[str], number: str) -> VoiceResponse:
     response = VoiceResponse()
     for text in texts:

@@ -70,7 +70,7 @@ def test_on_the_phone_the_pin_is_asked_for_on_the_keypad():
 
 
 def test_speak_to_a_person_on_the_phone_signals_the_gateway(monkeypatch):
-    for now, signal in (("2026-11-24T10:00:00+00:00", "transfer"), ("2026-11-24T22:00:00+00:00", "hang_up")):
+    for now, signal in (("2026-11-24T10:00:00+00:00", "transfer"), ("2026-11-24T22:00:00+00:00", "offer_callback")):
         monkeypatch.setenv("CIS_NOW", now)
         dispatcher = CollectingDispatcher()
         asyncio.run(ActionHandoff().run(dispatcher, tracker("speak to a person", channel="voice"), {}))

@@ -214,12 +214,24 @@ def closed_stack(tmp_path_factory):
         running.down()
 
 
-def test_out_of_hours_speak_to_a_person_gives_the_hours_and_goodbye(closed_stack):
-    call, opening = into_the_cis(closed_stack)
+def test_out_of_hours_speak_to_a_person_gives_the_hours_and_offers_a_call_back(closed_stack):
+    call, opening = into_the_cis(closed_stack, caller="+442079460777")
     assert "08:00 to 20:00" in opening
     answer = heard(call.say("I want to speak to a person."))
-    assert "closed just now" in answer and "08:00 to 20:00" in answer and "Goodbye" in answer
-    assert call.dialled == [] and call.ended
+    assert "closed just now" in answer and "08:00 to 20:00" in answer
+    assert "call you back on the number you're calling from when they open at 08:00, press 1" in answer
+    assert call.waiting_for == "dtmf" and call.dialled == []
+    assert heard(call.press("1")) == ("Thank you. The team will call you back on the number ending 7 7 7 after "
+                                      "08:00. Goodbye.")
+    assert call.ended
+    stored = closed_stack.rows(f"SELECT phone, status, due_at FROM callback_requests "
+                               f"WHERE call_sid = '{call.call_sid}'")
+    assert [row[:2] for row in stored] == [("+442079460777", "open")]
+    assert str(stored[0][2]).startswith("2026-11-25 09:00")  # asked at 21:30: an hour after the team opens
+    no_thanks, _ = into_the_cis(closed_stack)
+    no_thanks.say("I want to speak to a person.")
+    assert "Goodbye" in heard(no_thanks.silence()) and no_thanks.ended
+    assert closed_stack.rows(f"SELECT id FROM callback_requests WHERE call_sid = '{no_thanks.call_sid}'") == []
     other_key = closed_stack.call()
     other_key.dial_in()
     assert "can't put you through to the team just now" in heard(other_key.press("5"))
