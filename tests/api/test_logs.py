@@ -1,9 +1,16 @@
 """No PIN, NHS number or date of birth reaches a log, whatever happens."""
 import logging
+import re
 
 from .payloads import referral_body, with_proof
 
 SECRETS = ("482913", "111111", "9434765919", "943 476 5919", "9434765918", "1941-03-07", "1941")
+
+
+def leaked(secret: str, logged: str) -> bool:
+    """The secret as a number of its own: not the same digits inside another number (a timing such as
+    "cached since 0.834222000194131s")."""
+    return re.search(rf"(?<!\d){re.escape(secret)}(?!\d)", logged) is not None
 
 
 def test_verifying_looking_up_and_referring_log_no_identifiers(client, bot, demo, staff, caplog):
@@ -22,8 +29,7 @@ def test_verifying_looking_up_and_referring_log_no_identifiers(client, bot, demo
     client.get(f"/api/referrals/{created.get_json()['id']}", headers=staff)
     assert any("POST /api/referrals 201" in r.getMessage() for r in caplog.records)
     logged = "\n".join(r.getMessage() + str(r.args) for r in caplog.records)
-    for secret in SECRETS:
-        assert secret not in logged
+    assert not [secret for secret in SECRETS if leaked(secret, logged)]
 
 
 def test_an_unexpected_error_is_a_json_500_that_logs_no_identifiers(app, client, bot, demo, caplog, monkeypatch):
