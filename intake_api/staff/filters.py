@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import phonenumbers
+
 from referral_rules import contract
 
 from ..callbacks import OUTCOMES
@@ -27,6 +29,15 @@ def nhs_number(value: str | None) -> str:
     if len(digits) != 10:
         return value or ""
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+@bp.app_template_filter("phone")
+def phone(value: str | None) -> str:
+    """A stored UK number (E.164, +447712345678) as people dial it: 07712 345678, 020 7946 0321."""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(value or "", "GB"), phonenumbers.PhoneNumberFormat.NATIONAL)
+    except phonenumbers.NumberParseException:
+        return value or ""
 
 
 @bp.app_template_filter("localtime")

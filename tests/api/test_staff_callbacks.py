@@ -84,11 +84,11 @@ def test_the_worklist_lists_both_kinds_oldest_first_with_due_times(app, client, 
     first = row_text(page, f"intake-{evening['id']}")
     # Received 19:30: due 30 minutes before closing and 30 after opening; now overdue.
     assert "Incomplete intake" in first and "23 Nov 2026 19:30" in first and "24 Nov 2026 08:30 Overdue" in first
-    assert evening["reference"] in first and "Dr Asha Patel, +442079460999" in first
+    assert evening["reference"] in first and "Dr Asha Patel, 020 7946 0999" in first
     assert "Still needed: Date of birth, Address, Postcode, Phone, Lives alone, Consent" in first
     request = row_text(page, f"request-{night}")
     assert "Call-back request" in request and "24 Nov 2026 09:00 Overdue" in request
-    assert f"Call back on {NIGHT_PHONE}" in request
+    assert "Call back on 07700 900123" in request
     last = row_text(page, f"intake-{morning['id']}")
     assert "24 Nov 2026 11:00" in last and "Overdue" not in last and "Postcode" not in last
     assert 'aria-current="page">Call-backs</a>' in page  # in the header's navigation

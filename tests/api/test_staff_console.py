@@ -78,7 +78,7 @@ def test_the_referral_page_shows_every_field_in_clinician_order(app, client, bot
     positions = [page.index(f">{h}</h2>") for h in headings]
     assert positions == sorted(positions)
     for shown in ("Edith", "Clarke", "1941-03-07", "943 476 5919", "Flat 3, 12 Porchester Square", "W2 4RJ",
-                  "+447712345678", "Dr Asha Patel", "GMC 7123456", "Verified with PIN", "ODS E87012",
+                  "07712 345678", "Dr Asha Patel", "GMC 7123456", "Verified with PIN", "ODS E87012",
                   "Rapid Response", "urgent", "hospital", "2026-11-27", "Fall at home, now unsteady on her feet",
                   "mobility", "washing", "walk to the local shops", "falls", "lives alone", "Westminster",
                   "Adult Social Care: 020 7641 2500", "the assistant (service)</td>", "Received</td>"):

@@ -31,7 +31,7 @@ def test_no_answer_then_the_intake_completed_from_the_worklist(stack, page):
     row = page.locator(f'tr[data-callback="intake-{referral_id}"]')
     expect(row).to_contain_text("Incomplete intake")
     expect(row).to_contain_text(reference)
-    expect(row).to_contain_text("Dr Asha Patel, +442079460555")
+    expect(row).to_contain_text("Dr Asha Patel, 020 7946 0555")
     expect(row).to_contain_text("Still needed: Address, Postcode, Phone, Lives alone")
     expect(row).to_contain_text("24 Nov 2026 11:00")  # received at 10:00, due within the hour
     assert page.evaluate(UNLABELLED) == []
