@@ -90,7 +90,7 @@ test-browser: envs $(MODEL)
 
 # The NLU measured, last in make test, all written to docs/nlu-report.md: the trained model on the emergency set
 # (999 advice: recall >= 0.98, at most 2 false alarms) and the hold-out set (intent accuracy), then the
-# cross-validation (about 30 minutes on two cores): every intent F1 >= 0.9. (make test-bot leaves the sets to this target.)
+# cross-validation (about 15 minutes on two cores): every intent F1 >= 0.9. (make test-bot leaves the sets to this target.)
 test-nlu nlu-report: $(BOT_VENV)/.installed $(MODEL)
 	NLU_REPORT=docs/nlu-report.md PYTHONPATH=$(CURDIR) $(BOT_PY) -m pytest tests/bot/test_nlu_sets.py tests/bot/test_nlu.py
 
