@@ -38,6 +38,13 @@ REFERRAL = ["hi", "I'm a GP", "7123456", "482913", "rapid response please", "Mrs
             "yes she's agreed", "at home", "fall at home, now unsteady on her feet", "mobility and washing",
             "walk to the local shops", "falls", "no", "today please", "yes that's all correct"]
 
+PIN = REFERRAL[3]
+# Every bench conversation is the same GP, so their PIN checks meet: the API checks at most the allowed tries of a
+# registration at once and asks the rest to wait (503), and the assistant asks for the PIN again, as a person
+# would be asked. The typist gives it again, as a person would (the turns count like any other).
+PIN_AGAIN = "give your PIN again in a moment"
+PIN_RETRIES = 3
+
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
@@ -52,18 +59,21 @@ def whole_referral(stack: Stack, pause: float, timings: list, errors: list, jitt
     pauses = random.Random(seed)
     said = ""
     for message in REFERRAL:
-        started = time.perf_counter()
-        try:
-            reply = session.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                                 timeout=60)
-            reply.raise_for_status()
-            timings.append((time.perf_counter() - started) * 1000)
-            if not reply.json():
-                errors.append(f"no answer to {message!r}")
-            said = " ".join(m.get("text", "") for m in reply.json())
-        except requests.RequestException as exc:
-            errors.append(type(exc).__name__)
-        time.sleep(pause + pauses.uniform(-jitter, jitter))
+        for _ in range(1 + PIN_RETRIES * (message == PIN)):
+            started = time.perf_counter()
+            try:
+                reply = session.post(f"{stack.rasa}/webhooks/rest/webhook",
+                                     json={"sender": sender, "message": message}, timeout=60)
+                reply.raise_for_status()
+                timings.append((time.perf_counter() - started) * 1000)
+                if not reply.json():
+                    errors.append(f"no answer to {message!r}")
+                said = " ".join(m.get("text", "") for m in reply.json())
+            except requests.RequestException as exc:
+                errors.append(type(exc).__name__)
+            time.sleep(pause + pauses.uniform(-jitter, jitter))
+            if PIN_AGAIN not in said:
+                break
     if "referral is stored" not in said:  # answered every turn, but the referral itself was not taken
         errors.append("not stored")
 
