@@ -1,8 +1,8 @@
 """NLU cross-validation: every intent must reach F1 0.9 on examples the model did not train on.
 
 Rasa's default five folds: each trains DIET on four fifths of data/nlu and tests it on the rest
-(tests/bot/cross_validate.py: seeded, held-out folds only): `make test-nlu`, which also writes the per-intent table to its section of
-docs/nlu-report.md (NLU_REPORT; tests/bot/nlu_report.py)."""
+(tests/bot/cross_validate.py: seeded, held-out folds only). `make test-nlu` also writes the per-intent table to
+its section of docs/nlu-report.md (NLU_REPORT; tests/bot/nlu_report.py)."""
 import json
 import subprocess
 
@@ -23,7 +23,7 @@ CROSS_VALIDATE = str(ROOT / "tests" / "bot" / "cross_validate.py")
 
 def test_every_intent_reaches_f1_0_9_in_cross_validation(tmp_path):
     result = subprocess.run([BOT_PYTHON, CROSS_VALIDATE, "--nlu", "data/nlu", "--config",
-                             "config.yml", "--cross-validation", "--folds", FOLDS, "--out", str(tmp_path)],
+                             "config.yml", "--folds", FOLDS, "--out", str(tmp_path)],
                             cwd=ROOT, capture_output=True, text=True, timeout=3000)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     report = json.loads((tmp_path / "intent_report.json").read_text())
