@@ -128,8 +128,8 @@ def test_the_hold_out_set_is_read_as_labelled(readings):
 
 
 def test_the_question_selector_places_questions_and_leaves_other_messages_alone(readings):
-    """bot/question_selector.py: every hold-out message read as a question gets a topic of the questions'
-    domain responses, and no other message carries the selector's output (it did not run on it)."""
+    """bot/question_selector.py: every message of the two sets read as a question gets a topic of the
+    questions' domain responses, and no other message carries the selector's output (it did not run on it)."""
     from actions.answers import topic_of
 
     class Latest:
