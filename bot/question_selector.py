@@ -2,9 +2,9 @@
 
 The selector picks which of the callers' questions was asked (the retrieval intent `question`,
 data/nlu/questions.yml), and only action_answer_question reads its choice. Rasa runs it on every message
-all the same: a second neural network on every turn, about a seventh of the Rasa server's CPU time (a py-spy
-profile of whole referrals: docs/benchmarks-notes.md). Here it runs only when the intent classifier, earlier in the pipeline,
-read the message as that retrieval intent; its training and its choices are Rasa's own.
+all the same: a second neural network on every turn, about a seventh of the Rasa server's CPU time (a
+py-spy profile of whole referrals: docs/benchmarks-notes.md). Here it runs only when the intent classifier,
+earlier in the pipeline, read the message as that retrieval intent; its training and choices are Rasa's own.
 """
 from __future__ import annotations
 
