@@ -13,7 +13,8 @@ Precedence, the first that holds:
 4. "Carry on" with nothing paused, at CONFIDENCE["carry_on"]: no answer, the question again (form_base). Below
    it the words are the answer: "I keep falling" half-read as carry on is the reason for the referral.
 5. A yes or a no to a closed question: the classifier's `affirm`, or its `deny` only with a word that says no
-   (yes_or_no); a question asked instead of answering one is no answer (question_instead).
+   (yes_or_no), then a yes in other words to that question (YES_IN_OTHER_WORDS); a question asked instead of
+   answering one is no answer (question_instead).
 6. Otherwise an answer: the slot's own validate_<slot> judges the words, numbers, dates and postcodes through
    actions/parsing.py (spoken forms first: referral_rules/spoken.py).
 
@@ -85,6 +86,27 @@ def question_instead(text, answers: dict[str, tuple[str, ...]]) -> bool:
         return False
     said = " ".join(w for w in re.sub(r"[^a-z0-9 ]+", " ", plain(text).lower()).split() if w not in _FILLER)
     return not any(said in phrases for phrases in answers.values())
+
+
+# A yes in other words, to one closed question only: what the words mean there and nowhere else. The classifier
+# is taught these (data/nlu/answers.yml); the table holds when it reads them otherwise ("all good thanks" is
+# thanks, "she was with you last year" an answer). Another question's "yes in other words" goes here.
+YES_IN_OTHER_WORDS = {
+    # "has the service supported this person before?"
+    "supported_before": re.compile(
+        r"\b(think so|believe so|with you|you (saw|seen|came|visited|helped|supported|treated|had)|"
+        r"(seen|helped|supported|visited|treated|looked after) by (you|your)|"
+        r"your (team|service|therapists?|nurses?|physios?|people))\b", re.I),
+    # the read-back: "is that all correct?"
+    "confirmed": re.compile(
+        r"\b(send|submit|go ahead|looks? (good|right|fine|correct|ok)|all (good|correct|fine|right|ok)|"
+        r"spot on|perfect|lovely|great|brilliant|that'?s (fine|good|it|correct|right))\b", re.I),
+}
+
+
+def yes_in_other_words(slot: str, text: str) -> bool:
+    """A yes to this question in the caller's words ("your team came out after her operation"), never a no."""
+    return bool(YES_IN_OTHER_WORDS[slot].search(text or "")) and not negated(text)
 
 
 def yes_or_no(tracker: Tracker, text: str) -> bool | None:

@@ -1,7 +1,6 @@
 """Members of the public: only for a returning client, and only for the services the file opens to them."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,7 +13,7 @@ from referral_rules.contract import NOT_APPLICABLE, UNKNOWN
 
 from . import intake_client
 from .form_base import ReferralFormValidation, channel_of, service, today
-from .decision import YES_NO, question_instead, says_dont_know, yes_or_no
+from .decision import YES_NO, question_instead, says_dont_know, yes_in_other_words, yes_or_no
 from .parsing import choose, digits_in, parse_date, person_name, phone_in
 from .questions import FIRST, THIRD, in_person, person_of
 from .service_choice import own_words
@@ -29,12 +28,6 @@ RELATIONSHIPS = {"self": ("me", "myself", "self", "i am", "the person", "patient
 # ("can you help me" is no self-referral).
 _SAID_FIRST = {**RELATIONSHIPS, "self": ("myself", "about me", "for me", "refer me", "it s me", "its me",
                                          "i m the patient", "i am the patient")}
-
-
-# "She was with you last year", "I think so": a yes to "has the service supported this person before?".
-_SEEN_BEFORE = re.compile(r"\b(think so|believe so|with you|you (saw|seen|came|visited|helped|supported|treated|had)|"
-                          r"(seen|helped|supported|visited|treated|looked after) by (you|your)|"
-                          r"your (team|service|therapists?|nurses?|physios?|people))\b", re.I)
 
 
 class ValidatePublicForm(ReferralFormValidation):
@@ -70,7 +63,7 @@ class ValidatePublicForm(ReferralFormValidation):
         answer = None
         if not question_instead(value, YES_NO):  # "have you seen her before?" is no answer
             answer = yes_or_no(tracker, value)
-            if answer is None and _SEEN_BEFORE.search(value or ""):
+            if answer is None and yes_in_other_words("supported_before", value):
                 answer = True
         if answer is None:
             return self.reask(dispatcher, tracker, "supported_before", in_person(

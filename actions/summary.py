@@ -11,7 +11,7 @@ from referral_rules import contract
 
 from .clinical import ValidateClinicalForm
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, service
-from .decision import YES_NO, intent_of, negated, question_instead, yes_or_no
+from .decision import YES_NO, intent_of, question_instead, yes_in_other_words, yes_or_no
 from .patient import ValidatePatientForm, outside_the_area
 from .questions import quick_replies
 
@@ -51,9 +51,6 @@ def asked_as(slot: str) -> str:
     return contract.said(slot, service()) or slot.replace("_", " ")
 
 
-# "Looks good, send it", "all good thanks": a yes to "is that all correct?" in other words.
-_SEND = re.compile(r"\b(send|submit|go ahead|looks? (good|right|fine|correct|ok)|all (good|correct|fine|right|ok)|"
-                   r"spot on|perfect|lovely|great|brilliant|that'?s (fine|good|it|correct|right))\b", re.I)
 # What comes between the field's name and its new value: "phone number is", "postcode's", "DOB should be".
 _VALUE_AFTER = re.compile(r"^(?:number|no|line|code)?\s*(?:is|'s|should be|should read|needs to be|to|it'?s|=|:)\s*"
                           r"(?:now\s+)?(.+)$", re.I)
@@ -104,7 +101,7 @@ class ValidateConfirmForm(ReferralFormValidation):
     async def validate_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         slot = field_named(value)
         asking = question_instead(value, YES_NO)  # "what happens when I send it?" sends nothing
-        said_yes = yes_or_no(tracker, value) is True or (bool(_SEND.search(value or "")) and not negated(value))
+        said_yes = yes_or_no(tracker, value) is True or yes_in_other_words("confirmed", value)
         if not asking and (intent_of(tracker) == "affirm" or (intent_of(tracker) != "deny" and said_yes and not slot)):
             return {"confirmed": True}
         if asking and slot is None:  # ("can you change the postcode?" is a correction all the same)

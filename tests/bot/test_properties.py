@@ -193,6 +193,8 @@ PARSERS = {
     "phone_in": lambda text, tr, day: parsing.phone_in(text),
     "code_candidates": lambda text, tr, day: parsing.code_candidates(text),
     "says_stop": lambda text, tr, day: decision.says_stop(text),
+    "yes_in_other_words": lambda text, tr, day: [decision.yes_in_other_words(slot, text)
+                                                 for slot in decision.YES_IN_OTHER_WORDS],
 }
 
 
