@@ -105,8 +105,8 @@ YES_IN_OTHER_WORDS = {
 
 
 def yes_in_other_words(slot: str, text: str) -> bool:
-    """A yes to this question in the caller's words ("your team came out after her operation"), never a no."""
-    return bool(YES_IN_OTHER_WORDS[slot].search(text or "")) and not negated(text)
+    """A yes to this question in the caller's words ("your team came out after her operation")."""
+    return bool(YES_IN_OTHER_WORDS[slot].search(text or ""))
 
 
 def yes_or_no(tracker: Tracker, text: str) -> bool | None:

@@ -11,7 +11,7 @@ from referral_rules import contract
 
 from .clinical import ValidateClinicalForm
 from .form_base import NOT_APPLICABLE, ReferralFormValidation, service
-from .decision import YES_NO, intent_of, question_instead, yes_in_other_words, yes_or_no
+from .decision import YES_NO, intent_of, negated, question_instead, yes_in_other_words, yes_or_no
 from .patient import ValidatePatientForm, outside_the_area
 from .questions import quick_replies
 
@@ -101,7 +101,8 @@ class ValidateConfirmForm(ReferralFormValidation):
     async def validate_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         slot = field_named(value)
         asking = question_instead(value, YES_NO)  # "what happens when I send it?" sends nothing
-        said_yes = yes_or_no(tracker, value) is True or yes_in_other_words("confirmed", value)
+        # (a yes here sends the referral: "it doesn't look right" is none)
+        said_yes = yes_or_no(tracker, value) is True or (yes_in_other_words("confirmed", value) and not negated(value))
         if not asking and (intent_of(tracker) == "affirm" or (intent_of(tracker) != "deny" and said_yes and not slot)):
             return {"confirmed": True}
         if asking and slot is None:  # ("can you change the postcode?" is a correction all the same)
