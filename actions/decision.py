@@ -15,7 +15,9 @@ Precedence, the first that holds:
 5. A yes or a no to a closed question: the classifier's `affirm`, or its `deny` only with a word that says no
    (yes_or_no), then a yes in other words to that question (YES_IN_OTHER_WORDS); a question asked instead of
    answering one is no answer (question_instead).
-6. Otherwise an answer: the slot's own validate_<slot> judges the words, numbers, dates and postcodes through
+6. Who is calling, at the first question: the classifier's `i_am_professional` or `i_am_public` at
+   CONFIDENCE["caller"]; below it family words before job titles (caller_type_in).
+7. Otherwise an answer: the slot's own validate_<slot> judges the words, numbers, dates and postcodes through
    actions/parsing.py (spoken forms first: referral_rules/spoken.py).
 
 A message the classifier misreads goes into the NLU training data (and, as it was said, into the hold-out set
@@ -27,6 +29,7 @@ import re
 
 from rasa_sdk import Tracker
 
+from .context import service
 from .parsing import plain
 
 # The classifier's confidence at which its intent is taken without the words' say. One setting for all.
@@ -140,3 +143,27 @@ _STOP_WORDS = re.compile(r"\b(stop|cancel|forget|never ?mind|don'?t|do not|leave
 
 def says_stop(text: str) -> bool:
     return bool(_STOP_WORDS.search(text or ""))
+
+
+_PUBLIC_WORDS = re.compile(r"\b(my (mum|mother|dad|father|nan|gran|grandma|grandad|grandfather|grandmother|husband|"
+                           r"wife|partner|son|daughter|brother|sister|aunt|uncle|neighbour|friend|wife's|husband's)|"
+                           r"myself|for me|about me|i'?m (his|her|their) (carer|son|daughter|wife|husband)|"
+                           r"carer|family|relative|member of the public|i'?m the patient|about myself)\b", re.I)
+
+
+def caller_type_in(tracker: Tracker) -> str | None:
+    """Who is calling: the classifier's i_am_professional or i_am_public at CONFIDENCE["caller"]; below it the
+    words, family words before job titles, so "I'm not a nurse, it's my mum" is a member of the public."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    intent = message.get("intent") or {}
+    if (intent.get("confidence") or 0) >= CONFIDENCE["caller"]:
+        if intent.get("name") == "i_am_professional":
+            return "professional"
+        if intent.get("name") == "i_am_public":
+            return "public"
+    if _PUBLIC_WORDS.search(text):
+        return "public"
+    if service().profession_in(text):
+        return "professional"
+    return None

@@ -143,7 +143,7 @@ def test_in_hours_the_greeting_has_no_closed_notice(monkeypatch):
     ("hello", "greet", 0.99, None),
 ])
 def test_who_is_calling(said, intent, confidence, caller):
-    from actions.caller import caller_type_in
+    from actions.decision import caller_type_in
 
     assert caller_type_in(tracker(said, intent=intent, confidence=confidence)) == caller
 

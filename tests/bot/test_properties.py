@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import decision, parsing
-from actions.caller import caller_type_in
 from actions.clinical import SETTINGS, URGENCY
 from actions.form_base import NOT_APPLICABLE, service
 from actions.patient import ValidatePatientForm
@@ -135,7 +134,7 @@ def a_list(value) -> bool:
 def answered(form, slot: str, said: str, conversation_there) -> None:
     """The validation's verdict on ``said``: a value the store holds, or a re-ask; never an exception."""
     dispatcher = CollectingDispatcher()
-    value = said if slot != "caller_type" else caller_type_in(tracker(said))  # (the caller form's extraction)
+    value = said if slot != "caller_type" else decision.caller_type_in(tracker(said))  # (the caller form's extraction)
     result = asyncio.run(form.checked(slot, value, dispatcher, conversation_there, {}))
     shown = repr(said[:100]) + ("..." if len(said) > 100 else "")
     assert not any("couldn't take that answer" in (m.get("text") or "") for m in dispatcher.messages), \
@@ -193,6 +192,7 @@ PARSERS = {
     "phone_in": lambda text, tr, day: parsing.phone_in(text),
     "code_candidates": lambda text, tr, day: parsing.code_candidates(text),
     "says_stop": lambda text, tr, day: decision.says_stop(text),
+    "caller_type_in": lambda text, tr, day: decision.caller_type_in(tr),
     "yes_in_other_words": lambda text, tr, day: [decision.yes_in_other_words(slot, text)
                                                  for slot in decision.YES_IN_OTHER_WORDS],
 }
