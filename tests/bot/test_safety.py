@@ -18,6 +18,8 @@ from actions.safety import emergency_in
     "his breathing has stopped",
     "she's swallowed about twenty of her sleeping tablets",
     "he took a whole packet of paracetamol this morning",
+    "she's on the bridge and says she'll jump",
+    "he is up on the multi storey threatening to jump off",
 ])
 def test_a_sign_said_as_now_gets_the_advice_whatever_the_classifier_read(said):
     assert emergency_in(said, "inform", 0.95)
@@ -32,6 +34,7 @@ def test_a_sign_said_as_now_gets_the_advice_whatever_the_classifier_read(said):
     "denies any suicidal thoughts",
     "he gets chest pains walking uphill",
     "took a bottle of pills in 2019, well since",
+    "threatened to jump off a bridge in 2018, well since",
 ])
 def test_signs_in_the_past_or_ruled_out_are_not_an_emergency_whatever_the_classifier_read(said):
     assert not emergency_in(said, "emergency", 1.0)
@@ -43,6 +46,7 @@ def test_signs_in_the_past_or_ruled_out_are_not_an_emergency_whatever_the_classi
     "she's taken all her medication today",  # her usual doses, not an overdose
     "he took 2 paracetamol for his knee",
     "he's taken all his tablets as prescribed",
+    "can you get her to jump the queue",
 ])
 def test_words_near_a_sign_are_no_sign(said):
     assert not emergency_in(said, "inform", 0.95)
