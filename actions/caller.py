@@ -9,7 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from .authentication import professional_details_in
 from .decision import CONFIDENCE, caller_type_in
-from .form_base import ReferralFormValidation, service
+from .form_base import ReferralFormValidation
 
 # The caller_form's ignored_intents (domain.yml): "speak to a person", "stop", "start again".
 STEP_ASIDE = ("human_handoff", "stop", "start_again")
