@@ -41,7 +41,8 @@ _SIGNS = re.compile(
     r"(tablets|pills|medication)|"
     r"cut (his|her|their|my) wrists|suicidal|kill (him|her|my|them)sel(f|ves)|end (his|her|their|my) life|"
     # a threat to jump from a height ("jump the queue", "jump in the bath" are not one)
-    r"((threaten(ing|s|ed)?|going|about|wants?|trying) to|(he|she|they|i)('ll| will)) jump(?! (the|in|into|at|through|up))|"
+    r"((threaten(ing|s|ed)?|going|about|wants?|trying) to|(he|she|they|i)('ll| will)) "
+    r"jump(?! (the|in|into|at|through|up))|"
     r"on fire|(full of|filling with) smoke|"
     r"(call|ring|phone|get|send|need)( me| us| him| her)? an ambulance)\b",  # (the number is the service file's)
     re.IGNORECASE)
